@@ -1,0 +1,3 @@
+from newsprep.cli import app
+
+app(prog_name="newsprep")

@@ -1,0 +1,66 @@
+"""The `newsprep` command line: a thin layer over the library. Errors become one line and exit 1;
+bad arguments exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsprep.console import err_console, out_console
+from newsprep.errors import NewsprepError, UsageError
+
+app = typer.Typer(
+    name="newsprep",
+    help="Package scraped news articles into a clean, validated, versioned dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ChecksOpt = Annotated[Path | None, typer.Option(
+    "--checks", help="Folder with detectors.toml and the expectation suite (default: shipped).",
+    exists=True, file_okay=False)]
+
+
+def fail(exc: NewsprepError) -> typer.Exit:
+    err_console().print(f"newsprep: error: {exc}", markup=False)
+    return typer.Exit(2 if isinstance(exc, UsageError) else 1)
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False):
+    if version:
+        from newsprep import __version__
+
+        out_console().print(f"newsprep {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def build(
+    input: Annotated[Path, typer.Argument(help="Folder of raw articles (.txt, .jsonl[.gz|.zst]), "
+                                          "or one such file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write.")],
+    checks: ChecksOpt = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-j", min=1, help="Worker processes (default: CPU count).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build a dataset folder in Hugging Face layout from raw articles."""
+    from newsprep.build import build as run_build
+
+    try:
+        summary = run_build(input, out, checks=checks, workers=workers,
+                            progress=not quiet and not as_json and sys.stderr.isatty())
+    except NewsprepError as exc:
+        raise fail(exc) from None
+    if as_json:
+        out_console().print_json(json.dumps(summary.to_dict()))
+    else:
+        out_console().print(summary.table())
+        out_console().print(f"wrote {out}")

@@ -1,0 +1,68 @@
+"""The detector and build settings, read from `checks/detectors.toml` (data, reviewed like code)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from newsprep.errors import NewsprepError
+
+_PACKAGED = Path(__file__).parent / "checks"
+_SOURCE_TREE = Path(__file__).resolve().parents[2] / "checks"
+
+
+def default_checks_dir() -> Path:
+    """`checks/` shipped in the wheel, or the source tree's `checks/` in an editable install."""
+    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE_TREE
+
+
+@dataclass(frozen=True)
+class Config:
+    data: dict[str, Any]
+    path: str
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.data.get(name, {})
+
+    def get(self, section: str, key: str, default: Any = None) -> Any:
+        return self.section(section).get(key, default)
+
+    def enabled(self, section: str) -> bool:
+        return bool(self.get(section, "enabled", True))
+
+    @cached_property
+    def header_patterns(self) -> list[re.Pattern]:
+        return _compile(self.get("header", "patterns", []), self.path, "header")
+
+    @cached_property
+    def trailer_patterns(self) -> list[re.Pattern]:
+        return _compile(self.get("trailer", "patterns", []), self.path, "trailer")
+
+
+def _compile(patterns: list[str], path: str, section: str) -> list[re.Pattern]:
+    out = []
+    for pattern in patterns:
+        try:
+            out.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as exc:
+            raise NewsprepError(f"{path}: [{section}] bad pattern {pattern!r}: {exc}") from None
+    return out
+
+
+def load_config(checks_dir: str | Path | None = None, overrides: dict | None = None) -> Config:
+    """Read `detectors.toml` from `checks_dir` (default: the shipped checks)."""
+    folder = Path(checks_dir) if checks_dir else default_checks_dir()
+    path = folder / "detectors.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise NewsprepError(f"{path}: cannot read detector settings: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise NewsprepError(f"{path}: invalid TOML: {exc}") from None
+    for section, values in (overrides or {}).items():
+        data.setdefault(section, {}).update(values)
+    return Config(data, str(path))

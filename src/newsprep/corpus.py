@@ -1,0 +1,66 @@
+"""Corpus-level statistics gathered in the first pass of a build, read by the detectors.
+
+Compact by design: every line and title is kept as a 64-bit hash, never as text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsprep.parse import Page
+from newsprep.textnorm import hash64, line_key, title_key
+
+EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
+
+
+@dataclass(slots=True)
+class CorpusStats:
+    articles: int = 0
+    titles: Counter = field(default_factory=Counter)  # hash(title key) -> articles
+    # (hash(line key), hash(title key)) pairs seen at the top / end of an article; the number of
+    # distinct titles a line recurs under marks site furniture, not a syndicated copy.
+    head_pairs: set = field(default_factory=set)
+    tail_pairs: set = field(default_factory=set)
+    _head: Counter | None = None
+    _tail: Counter | None = None
+
+    def add(self, page: Page, edge: int = EDGE_LINES) -> None:
+        self.articles += 1
+        tkey = hash64(title_key(page.title))
+        self.titles[tkey] += 1
+        texts = page.texts
+        for text in texts[:edge]:
+            self.head_pairs.add((hash64(line_key(text)), tkey))
+        for text in texts[-edge:]:
+            self.tail_pairs.add((hash64(line_key(text)), tkey))
+        self._head = self._tail = None
+
+    def merge(self, other: CorpusStats) -> None:
+        self.articles += other.articles
+        self.titles.update(other.titles)
+        self.head_pairs |= other.head_pairs
+        self.tail_pairs |= other.tail_pairs
+        self._head = self._tail = None
+
+    def freeze(self) -> CorpusStats:
+        """Turn the pair sets into per-line counts; the pairs are dropped (smaller to ship)."""
+        self._head = Counter(line for line, _ in self.head_pairs)
+        self._tail = Counter(line for line, _ in self.tail_pairs)
+        self.head_pairs, self.tail_pairs = set(), set()
+        return self
+
+    def title_count(self, text: str) -> int:
+        return self.titles.get(hash64(title_key(text)), 0)
+
+    def head_recurrence(self, text: str) -> int:
+        return (self._head or {}).get(hash64(line_key(text)), 0)
+
+    def tail_recurrence(self, text: str) -> int:
+        return (self._tail or {}).get(hash64(line_key(text)), 0)
+
+
+def gather(pages) -> CorpusStats:
+    stats = CorpusStats()
+    for page in pages:
+        stats.add(page)
+    return stats.freeze()

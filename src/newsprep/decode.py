@@ -1,0 +1,122 @@
+"""Bytes to text: BOMs, UTF-16/32, legacy encodings, mixed files, NULs and control characters.
+
+Pure functions: `decode(data)` returns a `Decoded` or raises `DecodeFailure` with a reason code."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_MAGIC = (b"\x89PNG", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8",
+          b"\x7fELF", b"(\xb5/\xfd", b"BZh", b"\xfd7zXZ", b"SQLite format")
+# C0/C1 controls other than tab and the line breaks, zero-width no-break space, and U+FFFE.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe]")
+_BREAKS = re.compile("\r\n|\r|\x0c|\x85|\u2028|\u2029")
+
+
+class DecodeFailure(Exception):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    repaired: bool  # not clean UTF-8: other encoding, or characters removed
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    if len(data) < 4:
+        return None
+    even, odd = data[0::2], data[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith(_MAGIC):
+        return True
+    sample = data[:65536]
+    controls = sum(sample.count(bytes([b])) for b in (*range(0, 8), *range(14, 26), *range(28, 32)))
+    return controls > 0.05 * len(sample)
+
+
+def _decode_mixed(data: bytes) -> str:
+    """Line by line: UTF-8 where a line is valid UTF-8, Windows-1252 (then Latin-1) elsewhere."""
+    out = []
+    for line in data.split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(line.decode("latin-1"))
+    return "\n".join(out)
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
+    has_utf8_multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data) is not None
+    if has_utf8_multibyte:
+        return _decode_mixed(data), "utf-8+cp1252"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is not None and best.encoding not in ("utf_8", "ascii"):
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """Normalise line breaks to `\\n` and drop control characters; say whether any were dropped."""
+    text = _BREAKS.sub("\n", text)
+    cleaned = _CONTROL.sub("", text)
+    return cleaned, len(cleaned) != len(text)
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode the bytes of one article file. Raises `DecodeFailure('empty'|'binary'|'undecodable')`."""
+    if not data.strip():
+        raise DecodeFailure("empty", "empty or whitespace only")
+    encoding, body = None, data
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, body = name, data[len(bom):]
+            break
+    if encoding is None and b"\x00" in data[:65536]:
+        encoding = _utf16_without_bom(data)
+    if encoding is None and _looks_binary(data):
+        raise DecodeFailure("binary", "binary content, not text")
+    try:
+        if encoding is not None:
+            text = body.decode(encoding)
+        else:
+            text, encoding = body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if encoding not in (None, "utf-8"):
+            raise DecodeFailure("undecodable", f"invalid {encoding}: {exc.reason}") from None
+        text, encoding = _legacy(body)
+    text, removed = clean(text)
+    if not text.strip():
+        raise DecodeFailure("empty", "no text after removing control characters")
+    return Decoded(text, encoding, removed or encoding != "utf-8")

@@ -1,0 +1,63 @@
+"""One raw article to one record (a dict of the columns in `schema.COLUMNS`), or a quarantine."""
+
+from __future__ import annotations
+
+from newsprep import flags as F
+from newsprep.config import Config
+from newsprep.corpus import CorpusStats
+from newsprep.ingest import Quarantined, RawArticle
+from newsprep.parse import Page, parse_page
+from newsprep.segment import segment
+from newsprep.textnorm import fold, hash_hex, title_key
+
+
+def article_id(raw: RawArticle) -> str:
+    """The given id of a JSON Lines article, else a hash of its source path (stable, unique)."""
+    return raw.given_id if raw.given_id is not None else hash_hex(raw.source)[:16]
+
+
+def page_of(raw: RawArticle) -> Page:
+    return parse_page(raw.text, raw.title)
+
+
+def content_hash(title: str, text: str) -> str:
+    return hash_hex(title_key(title), fold(text))
+
+
+def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict | Quarantined:
+    """The record of `raw` before the corpus-wide duplicate pass (`duplicate_of` is None)."""
+    page = page_of(raw)
+    if not page.title:
+        return Quarantined(raw.source, "empty", "no title line")
+    seg = segment(page, stats, cfg)
+    if not seg.body:
+        return Quarantined(raw.source, "no-body", "a title but no body text")
+    text = seg.text
+    flags = set()
+    if seg.title_repeats:
+        flags.add(F.REPEATED_TITLE)
+    if seg.header_lines:
+        flags.add(F.HEADER_NOISE)
+    if seg.trailer_lines:
+        flags.add(F.OFFTOPIC_TRAILER)
+    if len(text) < cfg.get("build", "min_body_chars", 200):
+        flags.add(F.SHORT_BODY)
+    if raw.repaired:
+        flags.add(F.ENCODING_REPAIRED)
+    return {
+        "id": article_id(raw),
+        "source": raw.source,
+        "title": page.title,
+        "text": text,
+        "title_repeats": seg.title_repeats,
+        "trailer_lines": seg.trailer_lines,
+        "header_lines": seg.header_lines,
+        "flags": sorted(flags),
+        "duplicate_of": None,
+        "near_duplicate_cluster": None,
+        "content_hash": content_hash(page.title, text),
+        "url": raw.url,
+        "date": raw.date,
+        "num_chars": len(text),
+        "encoding": raw.encoding,
+    }

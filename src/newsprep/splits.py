@@ -1,0 +1,35 @@
+"""Deterministic train/validation/test assignment. Articles of one duplicate group (exact copies
+and near-duplicate clusters) share a group key, so they always land in the same split."""
+
+from __future__ import annotations
+
+from newsprep.config import Config
+from newsprep.errors import NewsprepError
+from newsprep.textnorm import hash64
+
+SPLIT_ORDER = ("train", "validation", "test")
+
+
+def ratios(cfg: Config) -> dict[str, float]:
+    section = cfg.section("splits")
+    out = {name: float(section.get(name, 0.0)) for name in SPLIT_ORDER}
+    if any(r < 0 for r in out.values()) or abs(sum(out.values()) - 1.0) > 1e-9:
+        raise NewsprepError(f"{cfg.path}: [splits] ratios must be >= 0 and sum to 1, got {out}")
+    if out["train"] <= 0:
+        raise NewsprepError(f"{cfg.path}: [splits] train ratio must be > 0")
+    return {k: v for k, v in out.items() if v > 0}
+
+
+def group_key(rid: str, duplicate_of: str | None, cluster: str | None) -> str:
+    """The id that stands for the article's duplicate group."""
+    return cluster or duplicate_of or rid
+
+
+def assign(group: str, split_ratios: dict[str, float], seed: int) -> str:
+    u = hash64(f"{seed}\x00{group}") / 2**64
+    acc = 0.0
+    for name, r in split_ratios.items():
+        acc += r
+        if u < acc:
+            return name
+    return next(iter(split_ratios))

@@ -1,0 +1,92 @@
+"""The build summary: what went in, what came out, and the reconciliation
+`inputs == records + quarantined + ignored`. Written as `build.json` in the dataset folder."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsprep.flags import FLAGS
+
+SUMMARY_FILE = "build.json"
+
+
+@dataclass
+class BuildSummary:
+    inputs: int = 0
+    records: int = 0
+    quarantined: Counter = field(default_factory=Counter)  # by reason code
+    ignored: Counter = field(default_factory=Counter)  # by file suffix
+    flags: Counter = field(default_factory=Counter)
+    splits: dict[str, int] = field(default_factory=dict)
+    newsprep_version: str = ""
+    config_hash: str = ""
+
+    @property
+    def n_quarantined(self) -> int:
+        return sum(self.quarantined.values())
+
+    @property
+    def n_ignored(self) -> int:
+        return sum(self.ignored.values())
+
+    @property
+    def reconciles(self) -> bool:
+        return self.inputs == self.records + self.n_quarantined + self.n_ignored
+
+    def to_dict(self) -> dict:
+        return {
+            "inputs": self.inputs,
+            "records": self.records,
+            "quarantined": self.n_quarantined,
+            "ignored": self.n_ignored,
+            "reconciles": self.reconciles,
+            "quarantined_by_reason": dict(sorted(self.quarantined.items())),
+            "ignored_by_suffix": dict(sorted(self.ignored.items())),
+            "flags": {code: self.flags.get(code, 0) for code in FLAGS},
+            "splits": dict(self.splits),
+            "newsprep_version": self.newsprep_version,
+            "config_hash": self.config_hash,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> BuildSummary:
+        return cls(
+            inputs=data["inputs"], records=data["records"],
+            quarantined=Counter(data.get("quarantined_by_reason", {})),
+            ignored=Counter(data.get("ignored_by_suffix", {})),
+            flags=Counter(data.get("flags", {})), splits=dict(data.get("splits", {})),
+            newsprep_version=data.get("newsprep_version", ""),
+            config_hash=data.get("config_hash", ""),
+        )
+
+    def write(self, folder: Path) -> None:
+        text = json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n"
+        (Path(folder) / SUMMARY_FILE).write_text(text, encoding="utf-8")
+
+    @classmethod
+    def read(cls, folder: Path) -> BuildSummary:
+        return cls.from_dict(json.loads((Path(folder) / SUMMARY_FILE).read_text(encoding="utf-8")))
+
+    def table(self):
+        """A rich table for the terminal."""
+        from rich.table import Table
+
+        t = Table(title="newsprep build", show_header=False, box=None)
+        t.add_row("inputs", str(self.inputs))
+        t.add_row("records", str(self.records))
+        t.add_row("quarantined", str(self.n_quarantined))
+        for reason, n in sorted(self.quarantined.items()):
+            t.add_row(f"  {reason}", str(n))
+        t.add_row("ignored", str(self.n_ignored))
+        for suffix, n in sorted(self.ignored.items()):
+            t.add_row(f"  {suffix}", str(n))
+        for split, n in self.splits.items():
+            t.add_row(f"split {split}", str(n))
+        for code in FLAGS:
+            if self.flags.get(code):
+                t.add_row(f"flag {code}", str(self.flags[code]))
+        t.add_row("reconciles", "yes" if self.reconciles else "NO")
+        return t

@@ -1,0 +1,70 @@
+"""Text normalisation shared by the detectors: title keys, content-word tokens, content hashes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import xxhash
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PUNCT_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had
+has have having he her here hers herself him himself his how i if in into is it its itself just
+me more most my myself no nor not now of off on once only or other our ours ourselves out over
+own same she should so some such than that the their theirs them themselves then there these they
+this those through to too under until up very was we were what when where which while who whom
+why will with would you your yours yourself yourselves says said say new one two mr mrs ms s t
+""".split())
+
+
+def fold(text: str) -> str:
+    """NFKC, case-folded, inner whitespace collapsed, stripped."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def title_key(text: str) -> str:
+    """The key under which two titles count as the same: folded, punctuation dropped."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
+def line_key(text: str) -> str:
+    """The key of a line for recurrence counts (same as a title key)."""
+    return title_key(text)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry topic: no stopwords, no one- or two-letter words, no numbers."""
+    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()}
+
+
+def stem(word: str) -> str:
+    """A crude, language-light stem: enough to match 'spying' with 'spy' and 'talks' with 'talk'."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def hash_hex(*parts: str) -> str:
+    h = xxhash.xxh3_128()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def hash64(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))

@@ -1,0 +1,71 @@
+"""The top of an article: repeated titles and page furniture (header lines). Pure functions."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from newsprep.config import Config
+from newsprep.corpus import CorpusStats
+from newsprep.textnorm import title_key
+
+
+def _variants(text: str, separators: list[str]) -> list[str]:
+    """The line, and the line with a site-name suffix or prefix cut at each separator."""
+    out = [text]
+    for sep in separators:
+        if sep in text:
+            head, _, tail = text.rpartition(sep)
+            first, _, rest = text.partition(sep)
+            out += [head, first, rest, tail]
+    return [title_key(v) for v in out if v.strip()]
+
+
+def is_repeat(line: str, title: str, cfg: Config) -> bool:
+    """Whether `line` repeats `title`: same words, case, spacing, punctuation or a site suffix aside."""
+    seps = cfg.get("repeated_title", "site_suffix_separators", [])
+    key, tkey = title_key(line), title_key(title)
+    if not key or not tkey:
+        return False
+    if key == tkey:
+        return True
+    line_forms, title_forms = _variants(line, seps), _variants(title, seps)
+    if any(lf and lf in title_forms for lf in line_forms if len(lf) >= 0.6 * len(tkey)):
+        return True
+    threshold = cfg.get("repeated_title", "min_similarity", 0.9)
+    sm = SequenceMatcher(None, key, tkey, autojunk=False)
+    return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and (
+        sm.ratio() >= threshold
+    )
+
+
+def is_furniture(line: str, stats: CorpusStats | None, cfg: Config) -> bool:
+    if any(p.search(line.strip()) for p in cfg.header_patterns):
+        return True
+    min_rec = cfg.get("header", "min_recurrence", 3)
+    return stats is not None and stats.head_recurrence(line) >= min_rec
+
+
+def split_top(title: str, lines: list[str], stats: CorpusStats | None, cfg: Config) -> list[str]:
+    """Label the first lines: 'repeat', 'header', then stop at the first body line.
+
+    Returns the labels of the leading lines that are not body (possibly empty)."""
+    window = cfg.get("repeated_title", "search_lines", 6)
+    repeats_on = cfg.enabled("repeated_title")
+    header_on = cfg.enabled("header")
+    labels: list[str] = []
+    last_repeat = -1
+    for i, line in enumerate(lines[:window]):
+        if repeats_on and is_repeat(line, title, cfg):
+            labels.append("repeat")
+            last_repeat = i
+        elif header_on and is_furniture(line, stats, cfg):
+            labels.append("header")
+        else:
+            labels.append("body")
+    # Lines between the title and its last repeat are furniture; below it, only marked furniture.
+    out: list[str] = []
+    for i, label in enumerate(labels):
+        if label == "body" and (i > last_repeat or not header_on):
+            break
+        out.append("header" if label == "body" else label)
+    return out

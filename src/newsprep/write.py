@@ -1,0 +1,149 @@
+"""Writing a dataset folder: Parquet shards named as the Hub names them, written into a staging
+folder that replaces the old dataset in one atomic step, under a lock."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsprep.errors import NewsprepError
+from newsprep.schema import SCHEMA
+
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True,
+                       write_statistics=True, data_page_size=1 << 20)
+_RENAME_EXCHANGE = 2
+
+
+def shard_name(split: str, index: int, total: int) -> str:
+    return f"{split}-{index:05d}-of-{total:05d}.parquet"
+
+
+class ShardWriter:
+    """Streams record batches of one split into `data/` shards of at most `shard_rows` rows."""
+
+    def __init__(self, folder: Path, split: str, shard_rows: int, row_group_rows: int):
+        self.folder, self.split = Path(folder) / "data", split
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.shard_rows, self.row_group_rows = shard_rows, row_group_rows
+        self._writer: pq.ParquetWriter | None = None
+        self._rows_in_shard = 0
+        self._parts: list[Path] = []
+        self.rows = 0
+
+    def _open(self) -> None:
+        part = self.folder / f".{self.split}-{len(self._parts):05d}.part"
+        self._parts.append(part)
+        self._writer = pq.ParquetWriter(part, SCHEMA, **PARQUET_OPTIONS)
+        self._rows_in_shard = 0
+
+    def write(self, table: pa.Table) -> None:
+        offset = 0
+        while offset < table.num_rows:
+            if self._writer is None or self._rows_in_shard >= self.shard_rows:
+                self._close_shard()
+                self._open()
+            take = min(self.shard_rows - self._rows_in_shard, table.num_rows - offset)
+            self._writer.write_table(table.slice(offset, take), row_group_size=self.row_group_rows)
+            self._rows_in_shard += take
+            self.rows += take
+            offset += take
+
+    def _close_shard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def close(self) -> list[str]:
+        """Finish and name the shards; an empty split still gets one (empty) shard."""
+        if not self._parts:
+            self._open()
+        self._close_shard()
+        names = []
+        for i, part in enumerate(self._parts):
+            name = shard_name(self.split, i, len(self._parts))
+            part.rename(self.folder / name)
+            names.append(f"data/{name}")
+        return names
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd = -100
+    res = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if res == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+@contextmanager
+def staged_output(out: Path):
+    """Yield a staging folder beside `out`; on success it replaces `out` atomically.
+
+    On any error, or if the process dies, `out` is untouched and the staging folder is removed
+    (or left as `.NAME.staging-*`, which the next build clears)."""
+    out = Path(out).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(out):
+        for stale in out.parent.glob(f".{out.name}.staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        try:
+            yield stage
+            _fsync_tree(stage)
+            if out.exists() and not out.is_dir():
+                raise NewsprepError(f"{out}: exists and is not a folder")
+            if out.exists() and _exchange(stage, out):
+                shutil.rmtree(stage)
+            else:
+                if out.exists():
+                    old = stage.with_name(stage.name + ".old")
+                    out.rename(old)
+                    stage.rename(out)
+                    shutil.rmtree(old)
+                else:
+                    stage.rename(out)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(out: Path):
+    """An exclusive lock on `out`: a second build of the same folder fails at once, clearly."""
+    lock_path = out.parent / f".{out.name}.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise NewsprepError(f"{out}: another newsprep build is writing this folder") from None
+        yield
+    finally:
+        os.close(fd)
