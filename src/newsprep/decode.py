@@ -55,6 +55,12 @@ def _looks_binary(data: bytes) -> bool:
     return controls > 0.05 * len(sample)
 
 
+def _mostly_controls(text: str) -> bool:
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\x0c")
+    return bad > 0.05 * max(1, len(sample))
+
+
 def _decode_mixed(data: bytes) -> str:
     """Line by line: UTF-8 where a line is valid UTF-8, Windows-1252 (then Latin-1) elsewhere."""
     out = []
@@ -116,6 +122,8 @@ def decode(data: bytes) -> Decoded:
         if encoding not in (None, "utf-8"):
             raise DecodeFailure("undecodable", f"invalid {encoding}: {exc.reason}") from None
         text, encoding = _legacy(body)
+    if _mostly_controls(text):
+        raise DecodeFailure("binary", f"binary content (decoded as {encoding}: mostly control characters)")
     text, removed = clean(text)
     if not text.strip():
         raise DecodeFailure("empty", "no text after removing control characters")
