@@ -17,8 +17,11 @@ _BOMS = (
 )
 _MAGIC = (b"\x89PNG", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8",
           b"\x7fELF", b"(\xb5/\xfd", b"BZh", b"\xfd7zXZ", b"SQLite format")
-# C0/C1 controls other than tab and the line breaks, zero-width no-break space, and U+FFFE.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe]")
+# C0/C1 controls other than tab and the line breaks, zero-width no-break space, U+FFFE and lone
+# surrogates (JSON's "\\ud800" escapes; Arrow and UTF-8 cannot hold them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\ud800-\udfff]")
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                       rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 _BREAKS = re.compile("\r\n|\r|\x0c|\x85|\u2028|\u2029")
 
 
@@ -37,8 +40,16 @@ class Decoded:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a BOM, told by where the zero bytes of mostly-Latin text fall."""
     if len(data) < 4:
         return None
+    if len(data) % 4 == 0:
+        quarter = len(data) // 4
+        lanes = [data[i::4].count(0) for i in range(4)]
+        if lanes[3] == quarter and lanes[2] > 0.9 * quarter and lanes[0] < 0.05 * quarter:
+            return "utf-32-le"
+        if lanes[0] == quarter and lanes[1] > 0.9 * quarter and lanes[3] < 0.05 * quarter:
+            return "utf-32-be"
     even, odd = data[0::2], data[1::2]
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
         return "utf-16-le"
@@ -76,9 +87,13 @@ def _decode_mixed(data: bytes) -> str:
 
 
 def _legacy(data: bytes) -> tuple[str, str]:
-    has_utf8_multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data) is not None
-    if has_utf8_multibyte:
-        return _decode_mixed(data), "utf-8+cp1252"
+    """Not UTF-8. Mostly ASCII (stray bytes, Latin-1, Windows-1252, UTF-8 mixed in): line by line,
+    which never loses a byte. Else a legacy non-Latin encoding: let charset_normalizer judge."""
+    sample = data[:1_000_000]
+    high = len(sample) - len(sample.translate(None, bytes(range(0x80, 0x100))))
+    in_utf8 = sum(len(m) for m in _UTF8_SEQ.findall(sample))
+    if high < 0.2 * len(sample) or in_utf8 >= 0.5 * high:
+        return _decode_mixed(data), "utf-8+cp1252" if in_utf8 else "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
@@ -100,17 +115,25 @@ def clean(text: str) -> tuple[str, bool]:
     return cleaned, len(cleaned) != len(text)
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode the bytes of one article file. Raises `DecodeFailure('empty'|'binary'|'undecodable')`."""
+def decode(data: bytes, *, normalise: bool = True) -> Decoded:
+    """Decode the bytes of one article file. Raises `DecodeFailure('empty'|'binary'|'undecodable')`.
+
+    With `normalise=False` (a JSON Lines line) the text is left as decoded: line breaks and
+    control characters inside JSON strings are cleaned field by field after parsing."""
     if not data.strip():
         raise DecodeFailure("empty", "empty or whitespace only")
-    encoding, body = None, data
+    encoding, body, padded = None, data, False
     for bom, name in _BOMS:
         if data.startswith(bom):
             encoding, body = name, data[len(bom):]
             break
     if encoding is None and b"\x00" in data[:65536]:
         encoding = _utf16_without_bom(data)
+        if encoding is None and data.endswith(b"\x00"):  # NUL padding (a preallocated file)
+            body = data = data.rstrip(b"\x00")
+            padded = True
+            if not data.strip():
+                raise DecodeFailure("empty", "only NUL bytes and whitespace")
     if encoding is None and _looks_binary(data):
         raise DecodeFailure("binary", "binary content, not text")
     try:
@@ -123,8 +146,10 @@ def decode(data: bytes) -> Decoded:
             raise DecodeFailure("undecodable", f"invalid {encoding}: {exc.reason}") from None
         text, encoding = _legacy(body)
     if _mostly_controls(text):
-        raise DecodeFailure("binary", f"binary content (decoded as {encoding}: mostly control characters)")
+        raise DecodeFailure("binary", f"binary content (as {encoding}: mostly control characters)")
+    if not normalise:
+        return Decoded(text, encoding, padded or encoding != "utf-8")
     text, removed = clean(text)
     if not text.strip():
         raise DecodeFailure("empty", "no text after removing control characters")
-    return Decoded(text, encoding, removed or encoding != "utf-8")
+    return Decoded(text, encoding, padded or removed or encoding != "utf-8")

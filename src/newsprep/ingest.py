@@ -1,31 +1,43 @@
 """Files to raw articles: walk an input folder, read `.txt` and JSON Lines, quarantine what cannot
-be read. All file I/O of the input side lives here; parsing and detection never touch files."""
+be read. All file I/O of the input side lives here; parsing and detection never touch files.
+
+Hostile inputs are data, never exceptions: a file that cannot be read (a broken or looping
+symbolic link, a named pipe or device, an I/O error) is quarantined as `unreadable`; a file or
+JSON Lines line above `max_article_bytes` as `too-large`, without reading more than that limit
+into memory. Hidden entries and symbolic links to folders are not walked but counted as ignored."""
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
 import os
+import stat
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsprep.decode import DecodeFailure, decode
+from newsprep.decode import DecodeFailure, clean, decode
 from newsprep.errors import NewsprepError
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson")
 _JSONL_FIELDS = {"title": str, "text": str, "id": (str, int), "url": str, "date": str}
+_TYPE_NAMES = {str: "a string", (str, int): "a string or an integer"}
+HIDDEN, SYMLINKED_FOLDER = "(hidden)", "(symlinked folder)"
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One input file: `rel` is its path relative to the input root, `/`-separated."""
+    """One input file: `rel` is its path relative to the input root, `/`-separated, as
+    `source_name` spells it; `path` is the real relative path ("" when it equals `rel`)."""
 
     rel: str
     kind: str  # "text" | "jsonl"
     size: int
+    path: str = ""
 
 
 @dataclass(slots=True)
@@ -54,6 +66,31 @@ class Inventory:
     unreadable: list[Quarantined] = field(default_factory=list)
 
 
+class _Refused(Exception):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+def source_name(rel: str) -> str:
+    """A relative OS path as one line of valid UTF-8, injectively: a byte that is not UTF-8
+    becomes `\\xNN`, a control character `\\uNNNN`, a backslash `\\\\`; all else is kept."""
+    if rel.isprintable() and "\\" not in rel:
+        return rel
+    out = []
+    for ch in rel:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode keeps it
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch == "\\":
+            out.append("\\\\")
+        elif code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _kind(name: str) -> str | None:
     lower = name.lower()
     if lower.endswith(TEXT_SUFFIXES):
@@ -63,54 +100,129 @@ def _kind(name: str) -> str | None:
     return None
 
 
-def _rel(path: Path, root: Path) -> str:
-    rel = path.relative_to(root).as_posix()
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+def _why(exc: OSError, path: str | Path | None = None) -> str:
+    """An OS error as a short reason, naming link trouble plainly."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT and path is not None and os.path.islink(path):
+        return f"broken symbolic link (to {source_name(os.readlink(path))})"
+    return exc.strerror or str(exc)
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def discover(root: Path) -> Inventory:
     """Every input under `root` (a folder walked recursively, or one file), in a stable order."""
     root = Path(root)
     inv = Inventory()
-    if root.is_file():
-        kind = _kind(root.name)
-        if kind is None:
+    try:
+        st = root.stat()
+    except FileNotFoundError:
+        raise NewsprepError(f"{root}: no such file or folder") from None
+    except OSError as exc:
+        raise NewsprepError(f"{root}: cannot read the input: {_why(exc, root)}") from None
+    if stat.S_ISREG(st.st_mode):
+        if _kind(root.name) is None:
             raise NewsprepError(f"{root}: not a .txt or JSON Lines file")
-        inv.tasks.append(Task(root.name, kind, root.stat().st_size))
+        inv.tasks.append(Task(source_name(root.name), _kind(root.name), st.st_size))
         return inv
-    if not root.is_dir():
-        raise NewsprepError(f"{root}: no such file or folder")
-
-    def onerror(err: OSError) -> None:
-        where = Path(err.filename) if err.filename else root
-        inv.unreadable.append(Quarantined(_rel(where, root) if where != root else ".",
-                                          "unreadable", err.strerror or str(err)))
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            path = Path(dirpath) / name
-            kind = _kind(name)
-            if kind is None:
-                suffix = path.suffix.lower() or "(none)"
-                inv.ignored[suffix] = inv.ignored.get(suffix, 0) + 1
-                continue
-            try:
-                size = path.stat().st_size
-            except OSError as exc:
-                inv.unreadable.append(Quarantined(_rel(path, root), "unreadable",
-                                                  exc.strerror or str(exc)))
-                continue
-            inv.tasks.append(Task(_rel(path, root), kind, size))
+    if not stat.S_ISDIR(st.st_mode):
+        raise NewsprepError(f"{root}: not a file or folder but {_file_type(st.st_mode)}")
+    _walk(root, inv)
     inv.tasks.sort(key=lambda t: t.rel)
     inv.unreadable.sort(key=lambda q: q.source)
     return inv
 
 
+def _ignore(inv: Inventory, key: str) -> None:
+    inv.ignored[key] = inv.ignored.get(key, 0) + 1
+
+
+def _walk(root: Path, inv: Inventory) -> None:
+    """Iterative (any depth), never following symbolic links to folders (no loops)."""
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            inv.unreadable.append(Quarantined(source_name(rel_dir) or ".", "unreadable",
+                                              f"cannot list the folder: {_why(exc)}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.name.startswith("."):
+                _ignore(inv, HIDDEN)
+            elif _is_dir(entry):
+                if entry.is_symlink():
+                    _ignore(inv, SYMLINKED_FOLDER)
+                else:
+                    subdirs.append(rel)
+            else:
+                _add_file(inv, entry, rel)
+        stack.extend(reversed(subdirs))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _add_file(inv: Inventory, entry: os.DirEntry, rel: str) -> None:
+    kind = _kind(entry.name)
+    if kind is None:
+        _ignore(inv, source_name(os.path.splitext(entry.name)[1].lower()) or "(none)")
+        return
+    try:
+        st = os.stat(entry.path)
+    except OSError as exc:
+        inv.unreadable.append(Quarantined(source_name(rel), "unreadable", _why(exc, entry.path)))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        inv.unreadable.append(Quarantined(source_name(rel), "unreadable",
+                                          f"{_file_type(st.st_mode)}, not a regular file"))
+        return
+    name = source_name(rel)
+    inv.tasks.append(Task(name, kind, st.st_size, "" if name == rel else rel))
+
+
 def _path(root: Path, task: Task) -> Path:
-    return root if root.is_file() else root / task.rel
+    return root if root.is_file() else root / (task.path or task.rel)
+
+
+def _open_regular(path: Path, max_bytes: int | None) -> io.BufferedReader:
+    """Open a regular file for reading without ever blocking (named pipes, devices refused)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Refused("unreadable", f"{_file_type(st.st_mode)}, not a regular file")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise _Refused("too-large", f"{st.st_size} bytes > max_article_bytes {max_bytes}")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; never reads more than that."""
+    with _open_regular(path, max_bytes) as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _Refused("too-large", f"more than max_article_bytes {max_bytes} bytes")
+    return data
 
 
 def read(root: Path, task: Task, max_bytes: int) -> Iterator[RawArticle | Quarantined]:
@@ -120,15 +232,18 @@ def read(root: Path, task: Task, max_bytes: int) -> Iterator[RawArticle | Quaran
         yield from _read_jsonl(path, task.rel, max_bytes)
         return
     if task.size > max_bytes:
-        yield Quarantined(task.rel, "too-large", f"{task.size} bytes > max_article_bytes {max_bytes}")
+        yield Quarantined(task.rel, "too-large",
+                          f"{task.size} bytes > max_article_bytes {max_bytes}")
         return
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Quarantined(task.rel, "unreadable", exc.strerror or str(exc))
-        return
-    try:
+        data = read_bytes(path, max_bytes)
         dec = decode(data)
+    except _Refused as refused:
+        yield Quarantined(task.rel, refused.reason, refused.detail)
+        return
+    except OSError as exc:
+        yield Quarantined(task.rel, "unreadable", _why(exc, path))
+        return
     except DecodeFailure as fail:
         yield Quarantined(task.rel, fail.reason, fail.detail)
         return
@@ -137,7 +252,7 @@ def read(root: Path, task: Task, max_bytes: int) -> Iterator[RawArticle | Quaran
 
 def _open_stream(path: Path):
     name = path.name.lower()
-    raw = open(path, "rb")  # noqa: SIM115 - closed by the caller's `with`
+    raw = _open_regular(path, None)
     if name.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw)
     if name.endswith(".zst"):
@@ -147,11 +262,21 @@ def _open_stream(path: Path):
     return raw
 
 
+def _stream_errors() -> tuple[type[BaseException], ...]:
+    """What reading a corrupt or truncated (compressed) stream raises."""
+    import zstandard
+
+    return (OSError, EOFError, ValueError, zlib.error, zstandard.ZstdError)
+
+
 def _read_jsonl(path: Path, rel: str, max_bytes: int) -> Iterator[RawArticle | Quarantined]:
     try:
         stream = _open_stream(path)
+    except _Refused as refused:
+        yield Quarantined(rel, refused.reason, refused.detail)
+        return
     except OSError as exc:
-        yield Quarantined(rel, "unreadable", exc.strerror or str(exc))
+        yield Quarantined(rel, "unreadable", _why(exc, path))
         return
     with stream:
         lineno = 0
@@ -168,35 +293,48 @@ def _read_jsonl(path: Path, rel: str, max_bytes: int) -> Iterator[RawArticle | Q
                     yield Quarantined(source, "too-large", f"line longer than {max_bytes} bytes")
                     continue
                 if line.strip():
-                    yield _jsonl_article(line, source)
-        except (OSError, EOFError, ValueError) as exc:
-            yield Quarantined(f"{rel}:{lineno + 1}", "unreadable", f"stream error: {exc}")
+                    yield jsonl_article(line, source)
+        except _stream_errors() as exc:
+            yield Quarantined(f"{rel}:{lineno + 1}", "unreadable",
+                              f"corrupt or truncated stream, the rest of the file is lost: {exc}")
 
 
-def _jsonl_article(line: bytes, source: str) -> RawArticle | Quarantined:
+def _clean_field(value: str | None) -> tuple[str | None, bool]:
+    if value is None:
+        return None, False
+    return clean(value)
+
+
+def jsonl_article(line: bytes, source: str) -> RawArticle | Quarantined:
+    """One JSON Lines line (`{"title": ..., "text": ..., "id"?, "url"?, "date"?}`) to an article."""
     try:
-        dec = decode(line)
-        obj = json.loads(dec.text)
+        dec = decode(line, normalise=False)
+        obj = json.loads(dec.text, strict=False)
     except DecodeFailure as fail:
         return Quarantined(source, fail.reason, fail.detail)
     except json.JSONDecodeError as exc:
-        return Quarantined(source, "malformed-jsonl", f"invalid JSON: {exc.msg} at column {exc.colno}")
+        return Quarantined(source, "malformed-jsonl",
+                           f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return Quarantined(source, "malformed-jsonl", "invalid JSON: nested too deeply")
     if not isinstance(obj, dict):
         return Quarantined(source, "malformed-jsonl", f"a JSON {type(obj).__name__}, not an object")
     for key, typ in _JSONL_FIELDS.items():
-        if obj.get(key) is not None and not isinstance(obj[key], typ):
-            return Quarantined(source, "invalid-field", f"field {key!r} is {type(obj[key]).__name__}")
-    title, text = (obj.get("title") or "").strip(), obj.get("text") or ""
+        value = obj.get(key)
+        if value is not None and (not isinstance(value, typ) or isinstance(value, bool)):
+            return Quarantined(source, "invalid-field",
+                               f"field {key!r} is a {type(value).__name__}, not {_TYPE_NAMES[typ]}")
+    title, t_removed = clean(obj.get("title") or "")
+    title = " ".join(title.split())
     if not title:
         return Quarantined(source, "invalid-field", "missing or empty 'title'")
+    text, x_removed = clean(obj.get("text") or "")
     if not text.strip():
         return Quarantined(source, "no-body", "missing or empty 'text'")
-    from newsprep.decode import clean
-
-    title_clean, t_removed = clean(title)
-    text_clean, x_removed = clean(text)
-    given = obj.get("id")
-    return RawArticle(source, text_clean, title=" ".join(title_clean.split()),
-                      given_id=None if given is None else str(given), url=obj.get("url"),
-                      date=obj.get("date"), encoding=dec.encoding,
-                      repaired=dec.repaired or t_removed or x_removed)
+    given, _ = _clean_field(None if obj.get("id") is None else str(obj["id"]))
+    if given is not None and not given.strip():
+        return Quarantined(source, "invalid-field", "empty 'id'")
+    url, _ = _clean_field(obj.get("url"))
+    date, _ = _clean_field(obj.get("date"))
+    return RawArticle(source, text, title=title, given_id=given, url=url, date=date,
+                      encoding=dec.encoding, repaired=dec.repaired or t_removed or x_removed)
