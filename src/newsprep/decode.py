@@ -115,6 +115,45 @@ def clean(text: str) -> tuple[str, bool]:
     return cleaned, len(cleaned) != len(text)
 
 
+def _unicode(data: bytes) -> tuple[str, bytes] | None:
+    """A BOM or a BOM-less UTF-16/32 layout: (encoding, body); None when neither."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, data[len(bom):]
+    if b"\x00" in data[:65536]:
+        encoding = _utf16_without_bom(data)
+        if encoding is not None:
+            return encoding, data
+    return None
+
+
+def _text(data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, padded) of non-empty bytes, or `DecodeFailure`."""
+    found = _unicode(data)
+    if found is not None:
+        encoding, body = found
+        try:
+            return body.decode(encoding), encoding, False
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-32-le" and data.startswith(codecs.BOM_UTF16_LE):
+                try:  # FF FE 00 00 is also a UTF-16-LE BOM followed by a NUL
+                    return data[2:].decode("utf-16-le"), "utf-16-le", False
+                except UnicodeDecodeError:
+                    pass
+            raise DecodeFailure("undecodable", f"invalid {encoding}: {exc.reason}") from None
+    padded = data.endswith(b"\x00")
+    if padded:  # NUL padding at the end (a preallocated or cut-off file)
+        data = data.rstrip(b"\x00")
+        if not data.strip():
+            raise DecodeFailure("empty", "only NUL bytes and whitespace")
+    if _looks_binary(data):
+        raise DecodeFailure("binary", "binary content, not text")
+    try:
+        return data.decode("utf-8"), "utf-8", padded
+    except UnicodeDecodeError:
+        return (*_legacy(data), padded)
+
+
 def decode(data: bytes, *, normalise: bool = True) -> Decoded:
     """Decode the bytes of one article file. Raises `DecodeFailure('empty'|'binary'|'undecodable')`.
 
@@ -122,29 +161,7 @@ def decode(data: bytes, *, normalise: bool = True) -> Decoded:
     control characters inside JSON strings are cleaned field by field after parsing."""
     if not data.strip():
         raise DecodeFailure("empty", "empty or whitespace only")
-    encoding, body, padded = None, data, False
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            encoding, body = name, data[len(bom):]
-            break
-    if encoding is None and b"\x00" in data[:65536]:
-        encoding = _utf16_without_bom(data)
-        if encoding is None and data.endswith(b"\x00"):  # NUL padding (a preallocated file)
-            body = data = data.rstrip(b"\x00")
-            padded = True
-            if not data.strip():
-                raise DecodeFailure("empty", "only NUL bytes and whitespace")
-    if encoding is None and _looks_binary(data):
-        raise DecodeFailure("binary", "binary content, not text")
-    try:
-        if encoding is not None:
-            text = body.decode(encoding)
-        else:
-            text, encoding = body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if encoding not in (None, "utf-8"):
-            raise DecodeFailure("undecodable", f"invalid {encoding}: {exc.reason}") from None
-        text, encoding = _legacy(body)
+    text, encoding, padded = _text(data)
     if _mostly_controls(text):
         raise DecodeFailure("binary", f"binary content (as {encoding}: mostly control characters)")
     if not normalise:
