@@ -338,3 +338,6 @@ def jsonl_article(line: bytes, source: str) -> RawArticle | Quarantined:
     date, _ = _clean_field(obj.get("date"))
     return RawArticle(source, text, title=title, given_id=given, url=url, date=date,
                       encoding=dec.encoding, repaired=dec.repaired or t_removed or x_removed)
+
+
+_jsonl_article = jsonl_article  # the name newsprep.ranges imports
