@@ -1,88 +1,371 @@
 """The dataset card (`README.md` of a dataset folder): YAML front matter that `load_dataset`
-honours (configs, features, splits) and a body generated from the build."""
+honours (configs, features, splits) and a body generated from the build. Hand-written blocks
+(see `newsprep.keep`) and the hand-editable front-matter fields survive regeneration."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import yaml
 
-from newsprep.flags import FLAGS
+from newsprep import keep
+from newsprep.flags import FLAGS, QUARANTINE_REASONS
 from newsprep.schema import COLUMNS, features_yaml
+from newsprep.splits import SPLIT_ORDER
 from newsprep.summary import BuildSummary
 
 CARD_FILE = "README.md"
+ACCURACY_FILE = "accuracy.json"
+DEFAULT_META = {
+    "pretty_name": "newsprep dataset",
+    "license": "other",
+    "language": ["en"],
+    "task_categories": ["text-generation", "text-classification"],
+}
+# Front-matter fields a maintainer may edit by hand; regeneration keeps their values.
+EDITABLE = tuple(DEFAULT_META)
+_SAMPLE_CHARS = 400
 
 
 def size_category(n: int) -> str:
-    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-                        (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")):
+    for limit, name in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+    ):
         if n < limit:
             return name
     return "10M<n<100M"
 
 
-def front_matter(summary: BuildSummary, split_files: dict[str, list[str]],
-                 split_bytes: dict[str, int], meta: dict) -> dict:
+def split_files_of(folder: Path) -> dict[str, list[str]]:
+    """The Parquet shards of a dataset folder by split, in split order."""
+    data = Path(folder) / "data"
+    out: dict[str, list[str]] = {}
+    for split in SPLIT_ORDER:
+        files = sorted(p.name for p in data.glob(f"{split}-*.parquet"))
+        if files:
+            out[split] = [f"data/{name}" for name in files]
+    return out
+
+
+def arrow_bytes(folder: Path, files: list[str]) -> int:
+    """In-memory Arrow size of the shards (what `datasets` reports as `num_bytes`)."""
+    total = 0
+    for rel in files:
+        pf = pq.ParquetFile(Path(folder) / rel)
+        for i in range(pf.num_row_groups):
+            total += pf.read_row_group(i).nbytes
+    return total
+
+
+def old_front_matter(text: str | None) -> dict:
+    """The YAML front matter of an existing card ({} if none or unreadable)."""
+    m = re.match(r"---\n(.*?)\n---\n", text or "", re.S)
+    if not m:
+        return {}
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def resolve_meta(meta: dict | None, old_card: str | None) -> dict:
+    """Defaults, overridden by the old card's editable fields, overridden by `meta`."""
+    old = old_front_matter(old_card)
+    out = dict(DEFAULT_META)
+    out.update({k: old[k] for k in EDITABLE if k in old})
+    out.update(meta or {})
+    return out
+
+
+def front_matter(
+    summary: BuildSummary,
+    split_files: dict[str, list[str]],
+    split_bytes: dict[str, int],
+    meta: dict,
+    download_size: int | None = None,
+) -> dict:
     return {
-        "pretty_name": meta.get("pretty_name", "newsprep dataset"),
-        "license": meta.get("license", "other"),
-        "language": meta.get("language", ["en"]),
-        "task_categories": meta.get("task_categories", ["text-generation", "text-classification"]),
+        "pretty_name": str(meta["pretty_name"]),
+        "license": meta["license"],
+        "language": list(meta["language"]),
+        "task_categories": list(meta["task_categories"]),
         "size_categories": [size_category(summary.records)],
-        "configs": [{
-            "config_name": "default",
-            "data_files": [{"split": s, "path": "data/" + f"{s}-*.parquet"} for s in split_files],
-        }],
+        "configs": [
+            {
+                "config_name": "default",
+                "data_files": [{"split": s, "path": f"data/{s}-*.parquet"} for s in split_files],
+            }
+        ],
         "dataset_info": {
             "features": features_yaml(),
-            "splits": [{"name": s, "num_bytes": split_bytes.get(s, 0),
-                        "num_examples": summary.splits.get(s, 0)} for s in split_files],
-            "download_size": sum(split_bytes.values()),
+            "splits": [
+                {
+                    "name": s,
+                    "num_bytes": split_bytes.get(s, 0),
+                    "num_examples": summary.splits.get(s, 0),
+                }
+                for s in split_files
+            ],
+            "download_size": sum(split_bytes.values()) if download_size is None else download_size,
             "dataset_size": sum(split_bytes.values()),
         },
     }
 
 
-def _escape_md(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+def escape_md(text: str) -> str:
+    """Text from the data or the user, safe inside Markdown prose and table cells."""
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
+    text = text.replace(">", "&gt;").replace("|", "\\|")
+    text = re.sub(r"([`*_\[\]#])", r"\\\1", text)
+    return " ".join(text.split())
 
 
-def body(summary: BuildSummary, meta: dict) -> str:
-    name = _escape_md(meta.get("pretty_name", "newsprep dataset"))
-    lines = [f"# {name}", "",
-             "News articles cleaned and validated by "
-             "[newsprep](https://pypi.org/project/newsprep/): one record per article, the "
-             "scraping noise (repeated titles, page furniture, trailer lines) separated from the "
-             "clean `text` and kept in its own columns.", "",
-             "## Loading", "", "```python", "from datasets import load_dataset",
-             'ds = load_dataset("PATH_OR_REPO")', "```", "",
-             "## Structure", "", "| column | type | meaning |", "|---|---|---|"]
+def fenced(text: str, lang: str = "") -> str:
+    """`text` in a code fence longer than any backtick run inside it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{lang}\n{text}\n{fence}"
+
+
+def safe_json(value) -> str:
+    """JSON that cannot close an HTML comment or open a tag in Markdown (`<`, `>` escaped)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def sample_record(folder: Path, split_files: dict[str, list[str]]) -> dict | None:
+    """The first record of the first non-empty split, text shortened for the card."""
+    for files in split_files.values():
+        for rel in files:
+            table = pq.read_table(Path(folder) / rel).slice(0, 1)
+            if table.num_rows:
+                row = table.to_pylist()[0]
+                if len(row["text"]) > _SAMPLE_CHARS:
+                    row["text"] = row["text"][:_SAMPLE_CHARS] + "…"
+                return row
+    return None
+
+
+def read_accuracy(path: Path | None) -> dict | None:
+    """Detector accuracy measured by the evaluation script, if a file is there:
+    `{"measured_on": str, "detectors": {name: {metric: number}}}`."""
+    if path is None or not Path(path).is_file():
+        return None
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data if isinstance(data.get("detectors"), dict) else None
+
+
+def column_type(typ) -> str:
+    return str(typ).replace("list<item: string>", "list<string>")
+
+
+def _structure() -> list[str]:
+    lines = [
+        "## Dataset structure",
+        "",
+        "One row per article.",
+        "",
+        "| column | type | meaning |",
+        "|---|---|---|",
+    ]
     for cname, typ, nullable, doc in COLUMNS:
-        t = str(typ).replace("list<item: string>", "list<string>") + (", null" if nullable else "")
-        lines.append(f"| `{cname}` | {t} | {_escape_md(doc)} |")
-    lines += ["", "Splits: " + ", ".join(f"{k} ({v})" for k, v in summary.splits.items()), "",
-              "## Quality", "", "| flag | articles | share | meaning |", "|---|---:|---:|---|"]
+        t = column_type(typ) + (", null" if nullable else "")
+        lines.append(f"| `{cname}` | {t} | {doc.replace('|', '&#124;')} |")
+    return lines
+
+
+def _splits(
+    summary: BuildSummary, split_files: dict[str, list[str]], split_bytes: dict[str, int]
+) -> list[str]:
+    lines = ["", "| split | articles | shards | Arrow bytes |", "|---|---:|---:|---:|"]
+    for s, files in split_files.items():
+        lines.append(
+            f"| {s} | {summary.splits.get(s, 0)} | {len(files)} | {split_bytes.get(s, 0)} |"
+        )
+    lines += [
+        "",
+        "Splits are assigned by a hash of each article's duplicate group, so exact and "
+        "near duplicates always share a split (no leakage between train and test).",
+    ]
+    return lines
+
+
+def _rate(n: int, total: int) -> str:
+    return f"{n / total:.1%}" if total else "-"
+
+
+def quality_lines(summary: BuildSummary, accuracy: dict | None) -> list[str]:
+    lines = [
+        "## Quality",
+        "",
+        "Flagged articles are kept; filter on `flags` to drop them.",
+        "",
+        "| flag | articles | rate | meaning |",
+        "|---|---:|---:|---|",
+    ]
     for code, doc in FLAGS.items():
         n = summary.flags.get(code, 0)
-        share = f"{n / summary.records:.1%}" if summary.records else "-"
-        lines.append(f"| `{code}` | {n} | {share} | {_escape_md(doc)} |")
-    lines += ["", f"Inputs {summary.inputs}: {summary.records} records, "
-              f"{summary.n_quarantined} quarantined, {summary.n_ignored} ignored.", ""]
+        lines.append(f"| `{code}` | {n} | {_rate(n, summary.records)} | {doc} |")
+    lines += [
+        "",
+        f"Inputs: {summary.inputs}; records: {summary.records}; quarantined: "
+        f"{summary.n_quarantined}; ignored: {summary.n_ignored}; reconciles: "
+        f"{'yes' if summary.reconciles else 'NO'}.",
+    ]
+    if summary.quarantined:
+        lines += ["", "| quarantine reason | inputs | meaning |", "|---|---:|---|"]
+        for reason, n in sorted(summary.quarantined.items()):
+            lines.append(f"| `{escape_md(reason)}` | {n} | {QUARANTINE_REASONS.get(reason, '')} |")
+    lines += ["", "### Detector accuracy", ""]
+    if not accuracy:
+        lines.append("Not measured for this build.")
+        return lines
+    metrics = sorted({m for v in accuracy["detectors"].values() for m in v})
+    lines += [
+        f"Measured on {escape_md(str(accuracy.get('measured_on', 'unknown data')))}.",
+        "",
+        "| detector | " + " | ".join(metrics) + " |",
+        "|---|" + "---:|" * len(metrics),
+    ]
+    for name, vals in sorted(accuracy["detectors"].items()):
+        cells = [
+            f"{vals[m]:.3f}" if isinstance(vals.get(m), float) else escape_md(str(vals.get(m, "")))
+            for m in metrics
+        ]
+        lines.append(f"| {escape_md(name)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def loading_lines(meta: dict) -> list[str]:
+    repo = meta.get("load_as") or meta.get("repo_id") or "OWNER/NAME"
+    version = meta.get("version") or "X.Y.Z"
+    repo_s, ver_s = json.dumps(str(repo)), json.dumps(f"v{version}")
+    return [
+        "## How to load",
+        "",
+        fenced(
+            "\n".join(
+                [
+                    "from datasets import load_dataset",
+                    "",
+                    f"ds = load_dataset({repo_s}, revision={ver_s})  # pin this release",
+                    "",
+                    "import newsprep",
+                    "",
+                    f"ds = newsprep.load({repo_s}, version={json.dumps(str(version))})  # the same",
+                ]
+            ),
+            "python",
+        ),
+        "",
+        'A local folder loads the same way: `load_dataset("path/to/folder")`. '
+        "Always pin `revision=` (a release tag) in experiments: `main` moves.",
+    ]
+
+
+def body(
+    summary: BuildSummary,
+    split_files: dict[str, list[str]],
+    split_bytes: dict[str, int],
+    meta: dict,
+    sample: dict | None = None,
+    accuracy: dict | None = None,
+) -> str:
+    name = escape_md(str(meta["pretty_name"]))
+    release = f"Release v{escape_md(str(meta['version']))}. " if meta.get("version") else ""
+    lines = [
+        f"# {name}",
+        "",
+        "## Dataset description",
+        "",
+        f"{release}News articles cleaned and validated by newsprep: one record per article, "
+        "the scraping noise (repeated titles, page furniture, trailer lines) separated from "
+        "the clean `text` and kept in its own columns.",
+        "",
+        keep.block("description", "<!-- Describe the source of the articles here. -->"),
+        "",
+    ]
+    lines += _structure() + _splits(summary, split_files, split_bytes)
+    if sample is not None:
+        lines += ["", "### Data instance", "", fenced(safe_json(sample), "json")]
+    lines += [""] + quality_lines(summary, accuracy) + [""] + loading_lines(meta)
+    lines += [
+        "",
+        "## Limitations",
+        "",
+        "The flags come from heuristic detectors: some noise is missed and some genuine "
+        "lines are flagged (see Detector accuracy). Near-duplicate detection is "
+        "approximate (MinHash). Titles and dates are as the source gave them.",
+        "",
+        keep.block("limitations", "<!-- Known biases and gaps of the source. -->"),
+        "",
+        "## Citation",
+        "",
+        keep.block("citation", "<!-- BibTeX for this dataset. -->"),
+        "",
+    ]
     return "\n".join(lines)
 
 
-def render(summary: BuildSummary, split_files: dict[str, list[str]], split_bytes: dict[str, int],
-           meta: dict | None = None) -> str:
-    meta = meta or {}
-    fm = yaml.safe_dump(front_matter(summary, split_files, split_bytes, meta), sort_keys=False,
-                        allow_unicode=True, width=100)
-    return f"---\n{fm}---\n\n{body(summary, meta)}"
+def render(
+    summary: BuildSummary,
+    split_files: dict[str, list[str]],
+    split_bytes: dict[str, int],
+    meta: dict | None = None,
+    *,
+    sample: dict | None = None,
+    accuracy: dict | None = None,
+    download_size: int | None = None,
+    old_card: str | None = None,
+) -> str:
+    """The card text; `old_card`'s keep blocks and editable front matter are carried over."""
+    meta = resolve_meta(meta, old_card)
+    fm = yaml.safe_dump(
+        front_matter(summary, split_files, split_bytes, meta, download_size),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
+    text = f"---\n{fm}---\n\n{body(summary, split_files, split_bytes, meta, sample, accuracy)}"
+    return keep.merge(text, old_card)
 
 
-def write(folder: Path, summary: BuildSummary, split_files: dict[str, list[str]],
-          meta: dict | None = None) -> None:
+def read_old(keep_from: Path | None, name: str) -> str | None:
+    path = Path(keep_from) / name if keep_from else None
+    return path.read_text(encoding="utf-8") if path and path.is_file() else None
+
+
+def write(
+    folder: Path,
+    summary: BuildSummary,
+    split_files: dict[str, list[str]],
+    meta: dict | None = None,
+    *,
+    keep_from: Path | None = None,
+    accuracy_file: Path | None = None,
+) -> str:
+    """Write `folder/README.md`; hand-written parts come from `keep_from/README.md` (the
+    previous build of the folder) or, by default, from the folder itself. Returns the text."""
     folder = Path(folder)
-    split_bytes = {s: sum((folder / f).stat().st_size for f in files)
-                   for s, files in split_files.items()}
-    (folder / CARD_FILE).write_text(render(summary, split_files, split_bytes, meta), encoding="utf-8")
+    split_bytes = {s: arrow_bytes(folder, files) for s, files in split_files.items()}
+    download = sum((folder / f).stat().st_size for files in split_files.values() for f in files)
+    text = render(
+        summary,
+        split_files,
+        split_bytes,
+        meta,
+        sample=sample_record(folder, split_files),
+        accuracy=read_accuracy(accuracy_file),
+        download_size=download,
+        old_card=read_old(keep_from or folder, CARD_FILE),
+    )
+    (folder / CARD_FILE).write_text(text, encoding="utf-8")
+    return text
