@@ -11,5 +11,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 from newsprep.build import build  # noqa: E402
 from newsprep.errors import NewsprepError  # noqa: E402
+from newsprep.loading import load  # noqa: E402
+from newsprep.publish import publish  # noqa: E402
 
-__all__ = ["NewsprepError", "__version__", "build"]
+__all__ = ["NewsprepError", "__version__", "build", "load", "publish"]

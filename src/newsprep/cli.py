@@ -64,3 +64,37 @@ def build(
     else:
         out_console().print(summary.table())
         out_console().print(f"wrote {out}")
+
+
+@app.command()
+def publish(
+    folder: Annotated[Path, typer.Argument(help="Built dataset folder.")],
+    version: Annotated[str, typer.Option("--version", help="Release version X.Y.Z (tag vX.Y.Z).")],
+    repo: Annotated[str | None, typer.Option(
+        "--repo", help="Hugging Face Hub dataset repository OWNER/NAME.")] = None,
+    to: Annotated[Path | None, typer.Option(
+        "--to", help="Local git repository to publish to instead (created if missing).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Publish even if the dataset fails `newsprep check`.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="List what would be published; change nothing.")] = False,
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Hub endpoint (default: HF_ENDPOINT or huggingface.co).")] = None,
+) -> None:
+    """Publish a dataset folder as a tagged release (Hub or local git), with release notes.
+
+    The Hub token comes from HF_TOKEN or `hf auth login`; it is never printed."""
+    from newsprep.publish import publish as run_publish
+
+    try:
+        result = run_publish(folder, version=version, repo=repo, to=to, force=force,
+                             dry_run=dry_run, endpoint=endpoint)
+    except NewsprepError as exc:
+        raise fail(exc) from None
+    if dry_run:
+        for line in result.plan.lines():
+            out_console().print(line, markup=False, highlight=False, soft_wrap=True)
+        out_console().print("dry run: nothing published", markup=False)
+    else:
+        out_console().print(f"published {result.plan.tag} to {result.plan.target} "
+                            f"(commit {result.commit})", markup=False, highlight=False)
