@@ -1,14 +1,16 @@
 """Corpus-level statistics gathered in the first pass of a build, read by the detectors.
 
-Compact by design: every line and title is kept as a 64-bit hash, never as text."""
+Compact by design: every line and title is kept as a 64-bit hash, never as text; words are
+counted (document frequency) for the IDF weights of the topic signal."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from newsprep.parse import Page
-from newsprep.textnorm import hash64, line_key, title_key
+from newsprep.textnorm import hash64, line_key, title_key, vocabulary
 
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
 
@@ -21,6 +23,9 @@ class CorpusStats:
     # distinct titles a line recurs under marks site furniture, not a syndicated copy.
     head_pairs: set = field(default_factory=set)
     tail_pairs: set = field(default_factory=set)
+    # word -> number of articles using it (lower-cased words, unstemmed): the IDF of the topic
+    # signal, so that a line's rare words weigh more than words every article uses.
+    doc_freq: Counter = field(default_factory=Counter)
     _head: Counter | None = None
     _tail: Counter | None = None
 
@@ -29,6 +34,7 @@ class CorpusStats:
         tkey = hash64(title_key(page.title))
         self.titles[tkey] += 1
         texts = page.texts
+        self.doc_freq.update(vocabulary("\n".join([page.title, *texts])))
         for text in texts[:edge]:
             self.head_pairs.add((hash64(line_key(text)), tkey))
         for text in texts[-edge:]:
@@ -38,6 +44,7 @@ class CorpusStats:
     def merge(self, other: CorpusStats) -> None:
         self.articles += other.articles
         self.titles.update(other.titles)
+        self.doc_freq.update(other.doc_freq)
         self.head_pairs |= other.head_pairs
         self.tail_pairs |= other.tail_pairs
         self._head = self._tail = None
@@ -51,6 +58,13 @@ class CorpusStats:
 
     def title_count(self, text: str) -> int:
         return self.titles.get(hash64(title_key(text)), 0)
+
+    def idf(self, forms: set[str]) -> float:
+        """Inverse document frequency of a word given as its set of forms (the most frequent form
+        counts): log((articles + 1) / (df + 1)) + 0.1, so a word most articles use weighs
+        almost nothing, and in a corpus of one article every word weighs the same."""
+        df = max((self.doc_freq.get(f, 0) for f in forms), default=0)
+        return math.log((self.articles + 1) / (df + 1)) + 0.1
 
     def head_recurrence(self, text: str) -> int:
         return (self._head or {}).get(hash64(line_key(text)), 0)

@@ -11,7 +11,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PUNCT_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
-STOPWORDS = frozenset("""
+_STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had
 has have having he her here hers herself him himself his how i if in into is it its itself just
@@ -19,7 +19,8 @@ me more most my myself no nor not now of off on once only or other our ours ours
 own same she should so some such than that the their theirs them themselves then there these they
 this those through to too under until up very was we were what when where which while who whom
 why will with would you your yours yourself yourselves says said say new one two mr mrs ms s t
-""".split())
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def fold(text: str) -> str:
@@ -56,6 +57,25 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
+
+
+def vocabulary(text: str) -> set[str]:
+    """The lower-cased words of `text`, as a set (one C-speed pass; no stemming)."""
+    return set(_WORD.findall(text.casefold()))
+
+
+_FORM_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ies", "ied", "ation", "ations")
+
+
+def word_forms(word: str) -> set[str]:
+    """`word` and its likely inflections and stem, to match 'talks' with 'talk' and 'spying'
+    with 'spy' without stemming the whole article (only the few words of a candidate line)."""
+    root = stem(word)
+    forms = {word, root, root + "e"}
+    forms.update(root + suffix for suffix in _FORM_SUFFIXES)
+    if root.endswith("i"):
+        forms.add(root[:-1] + "y")
+    return forms
 
 
 def hash_hex(*parts: str) -> str:

@@ -21,7 +21,8 @@ def _variants(text: str, separators: list[str]) -> list[str]:
 
 
 def is_repeat(line: str, title: str, cfg: Config) -> bool:
-    """Whether `line` repeats `title`: same words, case, spacing, punctuation or a site suffix aside."""
+    """Whether `line` repeats `title`: same words (case, spacing, punctuation and a site-name
+    suffix aside), or nearly the same characters."""
     seps = cfg.get("repeated_title", "site_suffix_separators", [])
     key, tkey = title_key(line), title_key(title)
     if not key or not tkey:

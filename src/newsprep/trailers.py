@@ -1,15 +1,37 @@
 """The end of an article: trailer lines that are not part of it (headlines of other articles,
-link labels, share/comment boilerplate). Pure functions over the article's lines."""
+link labels, share/comment boilerplate). Pure functions over the article's lines.
+
+The last lines are read bottom-up; each is a trailer if a decisive sign says so (a boilerplate
+pattern, a link-label prefix, the title of another article in the corpus) or if the evidence
+adds up (`[trailer]` weights in checks/detectors.toml): headline form, off-topic words,
+recurrence at the ends of other articles, layout. The first line that is not a trailer ends
+the block: what stands above it is article text."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
-from newsprep.textnorm import stems, title_key, words
+from newsprep.errors import NewsprepError
+from newsprep.lineform import HEADLINE, SENTENCE, compile_prefixes, line_form, strip_link_prefix
+from newsprep.parse import Line
+from newsprep.textnorm import title_key
+from newsprep.topic import article_vocabulary, topic_similarity, vocabulary
 
-_TERMINAL = re.compile(r"""[.!?…:;]["'”’»)\]]*\s*$""")
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a decision about one end line may look at besides the line itself."""
+
+    title: str
+    vocab: set[str]  # words of the title and the article above the line
+    stats: CorpusStats | None
+    blank_layout: bool  # the article separates its paragraphs with blank lines
+    below_is_trailer: bool
+    below_glued: bool = False  # the line below has no blank line before it
 
 
 def is_boilerplate(line: str, cfg: Config) -> bool:
@@ -17,53 +39,105 @@ def is_boilerplate(line: str, cfg: Config) -> bool:
     return any(p.search(text) for p in cfg.trailer_patterns)
 
 
-def headline_form(line: str, cfg: Config) -> bool:
-    """Short, no sentence-final punctuation, starts with a capital or a digit."""
-    text = line.strip()
-    n = len(words(text))
-    if n == 0 or n > cfg.get("trailer", "max_words", 25):
-        return False
-    return not _TERMINAL.search(text) and (text[0].isupper() or text[0].isdigit())
+def link_prefix_pattern(cfg: Config):
+    prefixes = tuple(cfg.get("trailer", "link_prefixes", []))
+    try:
+        return compile_prefixes(prefixes)
+    except re.error as exc:
+        raise NewsprepError(f"{cfg.path}: [trailer] bad link_prefixes: {exc}") from None
 
 
-def topic_overlap(line: str, context: set[str]) -> float:
-    """The share of the line's content stems that the article itself uses."""
-    own = stems(line)
-    if not own:
-        return 0.0
-    return len(own & context) / len(own)
+def _keep_patterns(cfg: Config) -> list[re.Pattern]:
+    return _compiled(tuple(cfg.get("trailer", "keep_patterns", [])), cfg.path)
 
 
-def trailer_reason(line: str, title: str, context: set[str], stats: CorpusStats | None,
-                   cfg: Config) -> str | None:
-    """Why `line`, at the end of an article, is a trailer; None if it belongs to the article."""
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...], path: str) -> list[re.Pattern]:
+    try:
+        return [re.compile(p, re.IGNORECASE) for p in patterns]
+    except re.error as exc:
+        raise NewsprepError(f"{path}: [trailer] bad keep_patterns: {exc}") from None
+
+
+def _is_other_title(text: str, ctx: Context) -> bool:
+    return (ctx.stats is not None and title_key(text) != title_key(ctx.title)
+            and ctx.stats.title_count(text) > 0)
+
+
+def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
+    """A sign that settles it: boilerplate, a link label, another article's title."""
     if is_boilerplate(line, cfg):
         return "boilerplate"
-    if stats is not None and title_key(line) != title_key(title):
-        if stats.title_count(line) > 0:
-            return "other-title"
-        if stats.tail_recurrence(line) >= cfg.get("trailer", "min_recurrence", 3):
-            return "recurring"
-    if headline_form(line, cfg) and topic_overlap(line, context) <= cfg.get(
-        "trailer", "max_topic_overlap", 0.34
-    ):
-        return "off-topic-headline"
+    if strip_link_prefix(line, link_prefix_pattern(cfg)) is not None:
+        return "link-label"
+    if cfg.get("trailer", "other_titles", True) and _is_other_title(line, ctx):
+        return "other-title"
     return None
 
 
-def count_trailers(title: str, body: list[str], stats: CorpusStats | None, cfg: Config) -> int:
-    """How many of the last lines of `body` are trailers (at least one body line is kept)."""
-    if not cfg.enabled("trailer") or len(body) < 2:
+def evidence(line: Line, ctx: Context, cfg: Config) -> float:
+    """The weighed evidence that `line` is a trailer (>= `threshold` makes it one)."""
+    w = cfg.section("trailer")
+    text = line.text.strip()
+    form = line_form(text, (w.get("headline_min_words", 3), w.get("headline_max_words", 20)))
+    score = {HEADLINE: w.get("w_headline", 1.5), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
+    sim = topic_similarity(text, ctx.vocab, ctx.stats)
+    if sim is not None and w.get("topic", True):
+        if sim <= w.get("off_topic_below", 0.25):
+            score += w.get("w_off_topic", 1.0)
+        elif sim >= w.get("on_topic_above", 0.5):
+            score -= w.get("w_on_topic", 1.0)
+    if ctx.stats is not None and ctx.stats.tail_recurrence(text) >= w.get("min_recurrence", 3):
+        score += w.get("w_recurring", 1.0) * (0.5 if form == SENTENCE else 1.0)
+    if ctx.blank_layout and not line.blank_before and w.get("layout", True):
+        score += w.get("w_glued", 1.0)
+    if ctx.below_is_trailer and (ctx.below_glued or not ctx.blank_layout):
+        score += w.get("w_run", 0.5)
+    return score
+
+
+def is_kept(line: str, cfg: Config) -> bool:
+    """A caption, photo credit, wire sign-off or dateline: part of the article, never a trailer."""
+    text = line.strip()
+    return any(p.search(text) for p in _keep_patterns(cfg))
+
+
+def is_trailer(line: Line, ctx: Context, cfg: Config) -> bool:
+    if decisive_reason(line.text, ctx, cfg) is not None:
+        return True
+    if is_kept(line.text, cfg):
+        return False
+    return evidence(line, ctx, cfg) >= cfg.get("trailer", "threshold", 2.0)
+
+
+def blank_layout(lines: list[Line], cfg: Config) -> bool:
+    """Whether the article separates its paragraphs with blank lines (a list glued to the end,
+    such as a trailer block, left out): then a line glued to the one above is a sign."""
+    end = len(lines)
+    while end > 1 and not lines[end - 1].blank_before:
+        end -= 1
+    flags = [line.blank_before for line in lines[1:end]]
+    share = cfg.get("trailer", "blank_layout_share", 0.8)
+    return sum(flags) >= 2 and sum(flags) >= share * len(flags)
+
+
+def count_trailers(title: str, lines: list[Line], stats: CorpusStats | None, cfg: Config) -> int:
+    """How many of the last `lines` (the article below its title block) are trailers.
+
+    At least one line is always kept as the article."""
+    if not cfg.enabled("trailer") or len(lines) < 2:
         return 0
-    max_lines = cfg.get("trailer", "max_lines", 8)
-    lowest = max(1, len(body) - max_lines)
-    line_stems = [stems(text) for text in body]
-    prefix = [stems(title).union(*line_stems[:lowest])]  # context of line `lowest`
-    for i in range(lowest, len(body) - 1):
-        prefix.append(prefix[-1] | line_stems[i])
+    lowest = max(1, len(lines) - cfg.get("trailer", "max_lines", 8))
+    texts = [line.text for line in lines]
+    vocab_above = article_vocabulary(title, texts[:lowest])
+    window = [vocabulary(t) for t in texts[lowest:]]
+    blank = blank_layout(lines, cfg)
     n = 0
-    for i in range(len(body) - 1, lowest - 1, -1):
-        if trailer_reason(body[i], title, prefix[i - lowest], stats, cfg) is None:
+    for i in range(len(lines) - 1, lowest - 1, -1):
+        vocab = vocab_above.union(*window[: i - lowest])
+        glued = i + 1 < len(lines) and not lines[i + 1].blank_before
+        ctx = Context(title, vocab, stats, blank, below_is_trailer=n > 0, below_glued=glued)
+        if not is_trailer(lines[i], ctx, cfg):
             break
         n += 1
     return n

@@ -1,0 +1,69 @@
+"""The form of one line: a headline, a sentence, or a fragment (a name, a number, a list item);
+link-label prefixes ("Read more: ..."). Pure functions, no corpus knowledge."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+HEADLINE = "headline"
+SENTENCE = "sentence"
+FRAGMENT = "fragment"
+
+_CLOSERS = "\"'”’»)]"
+_FINAL_STOP = re.compile(r"[.;,:…][" + re.escape(_CLOSERS) + r"]*\s*$")
+_FINAL_ASK = re.compile(r"[?!][" + re.escape(_CLOSERS) + r"]*\s*$")
+# A sentence end inside the line: a full stop after a word of 3+ letters (not "vs." or "St."),
+# a digit or a closing quote, then a capital.
+_INNER_STOP = re.compile(r"(?:\b(?!(?:Inc|Ltd|Corp|Gov|Sen|Rep|Gen|Col|Sgt)\.)[^\W\d_]{3,}|\d|[\"'”’)])"
+                         r"[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
+_OPENERS = "\"'“‘«(["
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def n_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _starts_high(text: str) -> bool:
+    """Starts with a capital letter or a digit (after any opening quote)."""
+    body = text.lstrip(_OPENERS)
+    return bool(body) and (body[0].isupper() or body[0].isdigit())
+
+
+def line_form(line: str, headline_words: tuple[int, int] = (3, 20)) -> str:
+    """HEADLINE: 3-20 words (default), starts high, no full stop at the end or inside ('?' or
+    '!' at the end is allowed in short ones; not ending in a bracket, as list items and captions
+    do: "Joel Jutge (France)"); SENTENCE: ends with a full stop and has six words
+    or more, or holds two sentences, or starts in lower case; else FRAGMENT."""
+    text = line.strip()
+    n = n_words(text)
+    if n == 0:
+        return FRAGMENT
+    ends_stop = bool(_FINAL_STOP.search(text))
+    inner = bool(_INNER_STOP.search(text))
+    if (ends_stop and n >= 6) or (inner and n >= 8) or text[0].islower():
+        return SENTENCE
+    low, high = headline_words
+    if ends_stop or inner or not low <= n <= high or not _starts_high(text) or text[-1] == ")":
+        return FRAGMENT
+    if _FINAL_ASK.search(text) and n > high // 2:
+        return FRAGMENT
+    return HEADLINE
+
+
+@lru_cache(maxsize=16)
+def compile_prefixes(prefixes: tuple[str, ...]) -> re.Pattern | None:
+    """One case-insensitive pattern for the link-label prefixes, each followed by a separator."""
+    if not prefixes:
+        return None
+    alternatives = "|".join(f"(?:{p})" for p in prefixes)
+    return re.compile(rf"^\s*(?:{alternatives})\s*(?:[:|>»–—-]+|\.{{3}})\s*(?=\S)", re.IGNORECASE)
+
+
+def strip_link_prefix(line: str, pattern: re.Pattern | None) -> str | None:
+    """The rest of the line after a link-label prefix ("Read more: X" -> "X"), else None."""
+    if pattern is None:
+        return None
+    m = pattern.match(line)
+    return line[m.end():] if m else None
