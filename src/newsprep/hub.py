@@ -4,6 +4,7 @@ release holding every file, tagged `vX.Y.Z`. The token comes from the standard p
 
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,8 +23,20 @@ def _hub_errors(what: str, token: str | None):
         status = exc.response.status_code if exc.response is not None else "?"
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise NewsprepError(_scrub(f"{what}: HTTP {status}: {text}", token)) from None
-    except (OSError, ValueError) as exc:
-        raise NewsprepError(_scrub(f"{what}: {exc}", token)) from None
+    except _transport_errors() as exc:
+        reason = str(exc) or type(exc).__name__
+        raise NewsprepError(_scrub(f"{what}: {reason}", token)) from None
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """Connection-level errors of whichever HTTP client huggingface_hub uses."""
+    out: list[type[BaseException]] = [OSError, ValueError]
+    for module, name in (("httpx2", "HTTPError"), ("httpx", "HTTPError")):
+        try:
+            out.append(getattr(importlib.import_module(module), name))
+        except ImportError:
+            continue
+    return tuple(out)
 
 
 def _scrub(message: str, token: str | None) -> str:
