@@ -66,6 +66,35 @@ def build(
         out_console().print(f"wrote {out}")
 
 
+@app.command("eval")
+def eval_(
+    raw_dir: Annotated[Path, typer.Argument(help="Folder of labelled raw articles.")],
+    labels: Annotated[Path, typer.Argument(help="labels.jsonl (the format of the shared sets).")],
+    errors: Annotated[bool, typer.Option("--errors", help="List every mistake: file and line.")]
+    = False,
+    variant: Annotated[str | None, typer.Option(
+        "--variant", help="Measure on a layout derived from the labels: collapsed, prefixed, "
+        "wire, captions, isolated; join several with '+'.")] = None,
+    checks: ChecksOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Measure the quality detectors against labelled articles: precision, recall, F1."""
+    from newsprep.evaluate import evaluate
+
+    try:
+        report = evaluate(raw_dir, labels, variant=variant, checks=checks)
+    except NewsprepError as exc:
+        raise fail(exc) from None
+    if as_json:
+        out_console().print_json(json.dumps(report.to_dict(errors=errors), ensure_ascii=False))
+        return
+    out_console().print(report.table())
+    if errors:
+        for m in report.mistakes:
+            out_console().print(f"{m.detector}\t{m.file}:{m.line}\t{m.kind}\t{m.text}",
+                                markup=False, highlight=False, soft_wrap=True)
+
+
 @app.command()
 def publish(
     folder: Annotated[Path, typer.Argument(help="Built dataset folder.")],
