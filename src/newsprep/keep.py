@@ -22,9 +22,20 @@ def block(name: str, default: str = "") -> str:
     return f"{_OPEN.format(name=name)}\n{default.strip()}\n{_CLOSE}"
 
 
+def split_front(text: str) -> tuple[str, str]:
+    """(YAML front matter with its `---` lines, the rest). Blocks live only in the rest: the
+    front matter holds data (a title may contain anything) and is never searched."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end != -1:
+            return text[: end + 5], text[end + 5 :]
+    return "", text
+
+
 def extract(text: str | None) -> dict[str, str]:
     """The blocks of `text` by name (the last wins if a name repeats)."""
-    return {m.group(1): m.group(2).strip() for m in _BLOCK.finditer(text or "")}
+    body = split_front(text or "")[1]
+    return {m.group(1): m.group(2).strip() for m in _BLOCK.finditer(body)}
 
 
 def merge(rendered: str, old: str | None) -> str:
@@ -39,7 +50,8 @@ def merge(rendered: str, old: str | None) -> str:
         names.add(m.group(1))
         return block(m.group(1), kept.get(m.group(1), m.group(2)))
 
-    out = _BLOCK.sub(sub, rendered)
+    front, body = split_front(rendered)
+    out = front + _BLOCK.sub(sub, body)
     orphans = [n for n in kept if n not in names and kept[n]]
     if orphans:
         out = out.rstrip("\n") + f"\n\n{ORPHANS_HEADING}\n\n"
