@@ -10,8 +10,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 from newsprep.build import build  # noqa: E402
+from newsprep.check import check  # noqa: E402
 from newsprep.errors import NewsprepError  # noqa: E402
 from newsprep.loading import load  # noqa: E402
 from newsprep.publish import publish  # noqa: E402
 
-__all__ = ["NewsprepError", "__version__", "build", "load", "publish"]
+__all__ = ["NewsprepError", "__version__", "build", "check", "load", "publish"]

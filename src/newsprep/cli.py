@@ -50,13 +50,30 @@ def build(
         "--workers", "-j", min=1, help="Worker processes (default: CPU count).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="local (worker processes) or ray (Ray Data; needs newsprep[ray]).")]
+    = "local",
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="Ray cluster to join (ray.init address: auto, ray://HOST:10001).")]
+    = None,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Incremental cache folder (default: .OUT.cache beside --out).",
+        file_okay=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Build without the cache.")]
+    = False,
 ) -> None:
     """Build a dataset folder in Hugging Face layout from raw articles."""
     from newsprep.build import build as run_build
 
+    if engine not in ("local", "ray"):
+        raise fail(UsageError(f"--engine must be local or ray, not {engine!r}"))
+    if ray_address and engine != "ray":
+        raise fail(UsageError("--ray-address needs --engine ray"))
     try:
         summary = run_build(input, out, checks=checks, workers=workers,
-                            progress=not quiet and not as_json and sys.stderr.isatty())
+                            progress=not quiet and not as_json and sys.stderr.isatty(),
+                            engine=f"ray:{ray_address}" if ray_address else engine,
+                            cache=False if no_cache else (cache or True))
     except NewsprepError as exc:
         raise fail(exc) from None
     if as_json:
@@ -127,3 +144,39 @@ def publish(
     else:
         out_console().print(f"published {result.plan.tag} to {result.plan.target} "
                             f"(commit {result.commit})", markup=False, highlight=False)
+
+
+@app.command()
+def check(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder to check (as `build` wrote it).")],
+    checks: Annotated[Path | None, typer.Option(
+        "--checks", help="Folder with contract.toml and the expectation suite (default: shipped).",
+        exists=True, file_okay=False)] = None,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Write the machine report (JSON) to PATH; '-' for stdout.")] = None,
+    html_out: Annotated[Path | None, typer.Option(
+        "--html", help="Write a self-contained HTML report to PATH.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every check.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, no progress.")] = False,
+) -> None:
+    """Check a dataset folder against the data contract in checks/.
+
+    Exit status: 0 the data passes, 1 the data fails a check, 2 a usage or I/O error."""
+    from newsprep.check import check as run_check
+    from newsprep.validate.render import summary_table, write_html, write_json
+
+    to_stdout = json_out is not None and str(json_out) == "-"
+    try:
+        report = run_check(dataset, checks=checks,
+                           progress=not quiet and not to_stdout and sys.stderr.isatty())
+        if json_out is not None:
+            write_json(report, json_out)
+        if html_out is not None:
+            write_html(report, html_out)
+    except NewsprepError as exc:
+        err_console().print(f"newsprep: error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    if not quiet:
+        (err_console() if to_stdout else out_console()).print(summary_table(report,
+                                                                            verbose=verbose))
+    raise typer.Exit(0 if report.valid else 1)
