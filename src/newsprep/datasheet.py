@@ -139,7 +139,7 @@ def render(summary: BuildSummary, meta: dict | None = None, old: str | None = No
     ]
     generated = facts(summary, meta)
     for section, questions in QUESTIONS:
-        lines += [f"## {section}", ""] + generated[section] + [""]
+        lines += [f"## {section}", ""] + [f"- {fact}" for fact in generated[section]] + [""]
         for key, question in questions:
             lines += [f"**{question}**", "", keep.block(key, keep.TODO), ""]
     return keep.merge("\n".join(lines), old)
