@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsprep import card, engine
+from newsprep import docs, engine
 from newsprep.config import Config, load_config
 from newsprep.corpus import CorpusStats
 from newsprep.dedup import Deduper, signature
@@ -119,7 +119,7 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         split_files = _write_final(stage, cfg, result, split_ratios, summary)
         (stage / _STAGE_FILE).unlink()
         summary.write(stage)
-        card.write(stage, summary, split_files, meta)
+        docs.write(stage, summary, split_files, meta, keep_from=Path(out))
     return summary
 
 
