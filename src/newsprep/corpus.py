@@ -10,8 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from newsprep.parse import Page
-from newsprep.textnorm import hash64, line_key, title_key, vocabulary
+from newsprep.textnorm import hash64, line_key, title_key, vocabulary, word_forms
 
+STATS_FORMAT = 2  # bump when the fields change (cached pass-1 statistics must not be reused)
+DF_CHARS = 4000  # words of an article's first this many characters count for the IDF
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
 
 
@@ -28,18 +30,20 @@ class CorpusStats:
     doc_freq: Counter = field(default_factory=Counter)
     _head: Counter | None = None
     _tail: Counter | None = None
+    _idf: dict = field(default_factory=dict)  # word -> idf, filled as the detectors ask
 
     def add(self, page: Page, edge: int = EDGE_LINES) -> None:
         self.articles += 1
         tkey = hash64(title_key(page.title))
         self.titles[tkey] += 1
         texts = page.texts
-        self.doc_freq.update(vocabulary("\n".join([page.title, *texts])))
+        self.doc_freq.update(vocabulary("\n".join([page.title, *texts])[:DF_CHARS]))
         for text in texts[:edge]:
             self.head_pairs.add((hash64(line_key(text)), tkey))
         for text in texts[-edge:]:
             self.tail_pairs.add((hash64(line_key(text)), tkey))
         self._head = self._tail = None
+        self._idf = {}
 
     def merge(self, other: CorpusStats) -> None:
         self.articles += other.articles
@@ -48,6 +52,7 @@ class CorpusStats:
         self.head_pairs |= other.head_pairs
         self.tail_pairs |= other.tail_pairs
         self._head = self._tail = None
+        self._idf = {}
 
     def freeze(self) -> CorpusStats:
         """Turn the pair sets into per-line counts; the pairs are dropped (smaller to ship)."""
@@ -59,12 +64,15 @@ class CorpusStats:
     def title_count(self, text: str) -> int:
         return self.titles.get(hash64(title_key(text)), 0)
 
-    def idf(self, forms: set[str]) -> float:
-        """Inverse document frequency of a word given as its set of forms (the most frequent form
-        counts): log((articles + 1) / (df + 1)) + 0.1, so a word most articles use weighs
-        almost nothing, and in a corpus of one article every word weighs the same."""
-        df = max((self.doc_freq.get(f, 0) for f in forms), default=0)
-        return math.log((self.articles + 1) / (df + 1)) + 0.1
+    def idf(self, word: str) -> float:
+        """Inverse document frequency of a word, its likely inflections included (the most
+        frequent form counts): log((articles + 1) / (df + 1)) + 0.1. A word most articles use
+        weighs almost nothing; in a corpus of one article every word weighs the same."""
+        value = self._idf.get(word)
+        if value is None:
+            df = max(self.doc_freq.get(f, 0) for f in word_forms(word))
+            value = self._idf[word] = math.log((self.articles + 1) / (df + 1)) + 0.1
+        return value
 
     def head_recurrence(self, text: str) -> int:
         return (self._head or {}).get(hash64(line_key(text)), 0)

@@ -11,12 +11,14 @@ SENTENCE = "sentence"
 FRAGMENT = "fragment"
 
 _CLOSERS = "\"'”’»)]"
-_FINAL_STOP = re.compile(r"[.;,:…][" + re.escape(_CLOSERS) + r"]*\s*$")
+# A full stop (or ; , :) ends the line; a truncation ("..." or "…") does not count as one.
+_FINAL_STOP = re.compile(r"(?<!\.\.)[.;,:][" + re.escape(_CLOSERS) + r"]*\s*$")
 _FINAL_ASK = re.compile(r"[?!][" + re.escape(_CLOSERS) + r"]*\s*$")
 # A sentence end inside the line: a full stop after a word of 3+ letters (not "vs." or "St."),
 # a digit or a closing quote, then a capital.
-_INNER_STOP = re.compile(r"(?:\b(?!(?:Inc|Ltd|Corp|Gov|Sen|Rep|Gen|Col|Sgt)\.)[^\W\d_]{3,}|\d|[\"'”’)])"
-                         r"[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
+_INNER_STOP = re.compile(r"(?:\b(?!(?:Inc|Ltd|Corp|Gov|Sen|Rep|Gen|Col|Sgt)\.)[^\W\d_]{3,}"
+                         r"|\d|[\"'”’)])[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _OPENERS = "\"'“‘«(["
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -26,28 +28,34 @@ def n_words(text: str) -> int:
 
 
 def _starts_high(text: str) -> bool:
-    """Starts with a capital letter or a digit (after any opening quote)."""
+    """Starts with a capital letter, a digit or a currency sign (after any opening quote)."""
     body = text.lstrip(_OPENERS)
-    return bool(body) and (body[0].isupper() or body[0].isdigit())
+    return bool(body) and (body[0].isupper() or body[0].isdigit() or body[0] in "$£€¥")
 
 
 def line_form(line: str, headline_words: tuple[int, int] = (3, 20)) -> str:
     """HEADLINE: 3-20 words (default), starts high, no full stop at the end or inside ('?' or
     '!' at the end is allowed in short ones; not ending in a bracket, as list items and captions
-    do: "Joel Jutge (France)"); SENTENCE: ends with a full stop and has six words
+    do: "Joel Jutge (France)"; no web address); SENTENCE: ends with a full stop and has six words
     or more, or holds two sentences, or starts in lower case; else FRAGMENT."""
     text = line.strip()
-    n = n_words(text)
-    if n == 0:
+    if not text:
         return FRAGMENT
-    ends_stop = bool(_FINAL_STOP.search(text))
-    inner = bool(_INNER_STOP.search(text))
-    if (ends_stop and n >= 6) or (inner and n >= 8) or text[0].islower():
+    tail = text[-8:]  # the end marks are in the last few characters: no scan of a long line
+    ends_stop = bool(_FINAL_STOP.search(tail))
+    n = len(text.split())
+    if (ends_stop and n >= 6) or text[0].islower():
         return SENTENCE
+    inner = bool(_INNER_STOP.search(text))
+    if inner and n >= 8:
+        return SENTENCE
+    n = n_words(text)
     low, high = headline_words
-    if ends_stop or inner or not low <= n <= high or not _starts_high(text) or text[-1] == ")":
+    if ends_stop or inner or not low <= n <= high or not _starts_high(text):
         return FRAGMENT
-    if _FINAL_ASK.search(text) and n > high // 2:
+    if text[-1] in ")]" or _URL.search(text):
+        return FRAGMENT
+    if _FINAL_ASK.search(tail) and n > high // 2:
         return FRAGMENT
     return HEADLINE
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import xxhash
 
@@ -28,6 +29,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a line is keyed several times per article
 def title_key(text: str) -> str:
     """The key under which two titles count as the same: folded, punctuation dropped."""
     return " ".join(_WORD.findall(fold(text)))
@@ -59,15 +61,19 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
+_TOKEN = re.compile(r"\w+")
+
+
 def vocabulary(text: str) -> set[str]:
-    """The lower-cased words of `text`, as a set (one C-speed pass; no stemming)."""
-    return set(_WORD.findall(text.casefold()))
+    """The lower-cased words of `text`, as a set (one regex pass; no stemming)."""
+    return set(_TOKEN.findall(text.lower()))
 
 
 _FORM_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ies", "ied", "ation", "ations")
 
 
-def word_forms(word: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def word_forms(word: str) -> frozenset[str]:
     """`word` and its likely inflections and stem, to match 'talks' with 'talk' and 'spying'
     with 'spy' without stemming the whole article (only the few words of a candidate line)."""
     root = stem(word)
@@ -75,7 +81,7 @@ def word_forms(word: str) -> set[str]:
     forms.update(root + suffix for suffix in _FORM_SUFFIXES)
     if root.endswith("i"):
         forms.add(root[:-1] + "y")
-    return forms
+    return frozenset(forms)
 
 
 def hash_hex(*parts: str) -> str:

@@ -33,6 +33,8 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     if any(lf and lf in title_forms for lf in line_forms if len(lf) >= 0.6 * len(tkey)):
         return True
     threshold = cfg.get("repeated_title", "min_similarity", 0.9)
+    if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
+        return False  # the lengths alone rule it out: no matcher on a long body line
     sm = SequenceMatcher(None, key, tkey, autojunk=False)
     return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and (
         sm.ratio() >= threshold
@@ -50,23 +52,18 @@ def split_top(title: str, lines: list[str], stats: CorpusStats | None, cfg: Conf
     """Label the first lines: 'repeat', 'header', then stop at the first body line.
 
     Returns the labels of the leading lines that are not body (possibly empty)."""
-    window = cfg.get("repeated_title", "search_lines", 6)
-    repeats_on = cfg.enabled("repeated_title")
+    window = lines[: cfg.get("repeated_title", "search_lines", 6)]
     header_on = cfg.enabled("header")
-    labels: list[str] = []
-    last_repeat = -1
-    for i, line in enumerate(lines[:window]):
-        if repeats_on and is_repeat(line, title, cfg):
-            labels.append("repeat")
-            last_repeat = i
-        elif header_on and is_furniture(line, stats, cfg):
-            labels.append("header")
-        else:
-            labels.append("body")
+    repeats = ({i for i, line in enumerate(window) if is_repeat(line, title, cfg)}
+               if cfg.enabled("repeated_title") else set())
+    last_repeat = max(repeats, default=-1)
     # Lines between the title and its last repeat are furniture; below it, only marked furniture.
     out: list[str] = []
-    for i, label in enumerate(labels):
-        if label == "body" and (i > last_repeat or not header_on):
+    for i, line in enumerate(window):
+        if i in repeats:
+            out.append("repeat")
+        elif header_on and (i < last_repeat or is_furniture(line, stats, cfg)):
+            out.append("header")
+        else:
             break
-        out.append("header" if label == "body" else label)
     return out

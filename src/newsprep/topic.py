@@ -19,7 +19,7 @@ def topic_similarity(line: str, vocab: set[str], stats: CorpusStats | None) -> f
     total = shared = 0.0
     for word in content_words(line):
         forms = word_forms(word)
-        weight = stats.idf(forms) if stats is not None else 1.0
+        weight = stats.idf(word) if stats is not None else 1.0
         total += weight
         if not forms.isdisjoint(vocab):
             shared += weight

@@ -4,12 +4,13 @@ link labels, share/comment boilerplate). Pure functions over the article's lines
 The last lines are read bottom-up; each is a trailer if a decisive sign says so (a boilerplate
 pattern, a link-label prefix, the title of another article in the corpus) or if the evidence
 adds up (`[trailer]` weights in checks/detectors.toml): headline form, off-topic words,
-recurrence at the ends of other articles, layout. The first line that is not a trailer ends
-the block: what stands above it is article text."""
+recurrence at the ends of other articles, layout. A caption, credit or sign-off (`keep_patterns`)
+and the first line that is not a trailer end the block: what stands above is article text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from newsprep.errors import NewsprepError
 from newsprep.lineform import HEADLINE, SENTENCE, compile_prefixes, line_form, strip_link_prefix
 from newsprep.parse import Line
 from newsprep.textnorm import title_key
-from newsprep.topic import article_vocabulary, topic_similarity, vocabulary
+from newsprep.topic import article_vocabulary, topic_similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +28,40 @@ class Context:
     """What a decision about one end line may look at besides the line itself."""
 
     title: str
-    vocab: set[str]  # words of the title and the article above the line
+    vocab: Callable[[], set[str]]  # words of the title and the article above the line (lazy)
     stats: CorpusStats | None
     blank_layout: bool  # the article separates its paragraphs with blank lines
-    below_is_trailer: bool
+    below_is_trailer: bool = False
     below_glued: bool = False  # the line below has no blank line before it
 
 
-def is_boilerplate(line: str, cfg: Config) -> bool:
+@lru_cache(maxsize=32)
+def _compiled(patterns: tuple[str, ...], path: str, key: str) -> tuple[re.Pattern, ...]:
+    """Each pattern compiled apart: a `^`-anchored one rejects a long line at once, which an
+    alternation of all of them would not."""
+    try:
+        return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    except re.error as exc:
+        raise NewsprepError(f"{path}: [trailer] bad {key}: {exc}") from None
+
+
+def _matches(line: str, cfg: Config, key: str) -> bool:
     text = line.strip()
-    return any(p.search(text) for p in cfg.trailer_patterns)
+    return any(p.search(text) for p in _compiled(tuple(cfg.get("trailer", key, [])), cfg.path,
+                                                  key))
 
 
-def link_prefix_pattern(cfg: Config):
+def is_boilerplate(line: str, cfg: Config) -> bool:
+    """Site boilerplate: a link label, a share/comment/subscribe call, tags, an ad."""
+    return _matches(line, cfg, "patterns")
+
+
+def is_kept(line: str, cfg: Config) -> bool:
+    """A caption, photo credit, wire sign-off or author bio: part of the article."""
+    return _matches(line, cfg, "keep_patterns")
+
+
+def link_prefix_pattern(cfg: Config) -> re.Pattern | None:
     prefixes = tuple(cfg.get("trailer", "link_prefixes", []))
     try:
         return compile_prefixes(prefixes)
@@ -47,21 +69,10 @@ def link_prefix_pattern(cfg: Config):
         raise NewsprepError(f"{cfg.path}: [trailer] bad link_prefixes: {exc}") from None
 
 
-def _keep_patterns(cfg: Config) -> list[re.Pattern]:
-    return _compiled(tuple(cfg.get("trailer", "keep_patterns", [])), cfg.path)
-
-
-@lru_cache(maxsize=16)
-def _compiled(patterns: tuple[str, ...], path: str) -> list[re.Pattern]:
-    try:
-        return [re.compile(p, re.IGNORECASE) for p in patterns]
-    except re.error as exc:
-        raise NewsprepError(f"{path}: [trailer] bad keep_patterns: {exc}") from None
-
-
-def _is_other_title(text: str, ctx: Context) -> bool:
-    return (ctx.stats is not None and title_key(text) != title_key(ctx.title)
-            and ctx.stats.title_count(text) > 0)
+def is_other_title(text: str, title: str, stats: CorpusStats | None) -> bool:
+    """The line is the title of another article of the corpus (not this article's own)."""
+    return (stats is not None and stats.title_count(text) > 0
+            and title_key(text) != title_key(title))
 
 
 def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
@@ -70,44 +81,47 @@ def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
         return "boilerplate"
     if strip_link_prefix(line, link_prefix_pattern(cfg)) is not None:
         return "link-label"
-    if cfg.get("trailer", "other_titles", True) and _is_other_title(line, ctx):
+    if cfg.get("trailer", "other_titles", True) and is_other_title(line, ctx.title, ctx.stats):
         return "other-title"
     return None
 
 
+def _topic_score(text: str, ctx: Context, w: dict) -> float:
+    sim = topic_similarity(text, ctx.vocab(), ctx.stats)
+    if sim is None:
+        return 0.0
+    if sim <= w.get("off_topic_at_most", 0.3):
+        return w.get("w_off_topic", 1.0)
+    if sim >= w.get("on_topic_at_least", 0.5):
+        return -w.get("w_on_topic", 1.0)
+    return 0.0
+
+
 def evidence(line: Line, ctx: Context, cfg: Config) -> float:
-    """The weighed evidence that `line` is a trailer (>= `threshold` makes it one)."""
+    """The weighed evidence that `line` is a trailer (>= `threshold` makes it one). The topic
+    (the costly signal) is only weighed when it can change the outcome."""
     w = cfg.section("trailer")
     text = line.text.strip()
     form = line_form(text, (w.get("headline_min_words", 3), w.get("headline_max_words", 20)))
-    score = {HEADLINE: w.get("w_headline", 1.5), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
-    sim = topic_similarity(text, ctx.vocab, ctx.stats)
-    if sim is not None and w.get("topic", True):
-        if sim <= w.get("off_topic_below", 0.25):
-            score += w.get("w_off_topic", 1.0)
-        elif sim >= w.get("on_topic_above", 0.5):
-            score -= w.get("w_on_topic", 1.0)
+    score = {HEADLINE: w.get("w_headline", 2.0), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
     if ctx.stats is not None and ctx.stats.tail_recurrence(text) >= w.get("min_recurrence", 3):
         score += w.get("w_recurring", 1.0) * (0.5 if form == SENTENCE else 1.0)
     if ctx.blank_layout and not line.blank_before and w.get("layout", True):
         score += w.get("w_glued", 1.0)
     if ctx.below_is_trailer and (ctx.below_glued or not ctx.blank_layout):
         score += w.get("w_run", 0.5)
+    threshold = w.get("threshold", 2.0)
+    if w.get("topic", True) and (threshold - w.get("w_off_topic", 1.0) <= score
+                                 < threshold + w.get("w_on_topic", 1.0)):
+        score += _topic_score(text, ctx, w)
     return score
-
-
-def is_kept(line: str, cfg: Config) -> bool:
-    """A caption, photo credit, wire sign-off or dateline: part of the article, never a trailer."""
-    text = line.strip()
-    return any(p.search(text) for p in _keep_patterns(cfg))
 
 
 def is_trailer(line: Line, ctx: Context, cfg: Config) -> bool:
     if decisive_reason(line.text, ctx, cfg) is not None:
         return True
-    if is_kept(line.text, cfg):
-        return False
-    return evidence(line, ctx, cfg) >= cfg.get("trailer", "threshold", 2.0)
+    return (evidence(line, ctx, cfg) >= cfg.get("trailer", "threshold", 2.0)
+            and not is_kept(line.text, cfg))
 
 
 def blank_layout(lines: list[Line], cfg: Config) -> bool:
@@ -128,16 +142,25 @@ def count_trailers(title: str, lines: list[Line], stats: CorpusStats | None, cfg
     if not cfg.enabled("trailer") or len(lines) < 2:
         return 0
     lowest = max(1, len(lines) - cfg.get("trailer", "max_lines", 8))
-    texts = [line.text for line in lines]
-    vocab_above = article_vocabulary(title, texts[:lowest])
-    window = [vocabulary(t) for t in texts[lowest:]]
     blank = blank_layout(lines, cfg)
     n = 0
     for i in range(len(lines) - 1, lowest - 1, -1):
-        vocab = vocab_above.union(*window[: i - lowest])
         glued = i + 1 < len(lines) and not lines[i + 1].blank_before
-        ctx = Context(title, vocab, stats, blank, below_is_trailer=n > 0, below_glued=glued)
+        ctx = Context(title, _vocab_above(title, lines, i), stats, blank,
+                      below_is_trailer=n > 0, below_glued=glued)
         if not is_trailer(lines[i], ctx, cfg):
             break
         n += 1
     return n
+
+
+def _vocab_above(title: str, lines: list[Line], i: int) -> Callable[[], set[str]]:
+    """The words of the title and of the lines above line `i`, computed on first use."""
+    cache: list[set[str]] = []
+
+    def get() -> set[str]:
+        if not cache:
+            cache.append(article_vocabulary(title, [line.text for line in lines[:i]]))
+        return cache[0]
+
+    return get
