@@ -1,46 +1,41 @@
 """The build: raw articles in, a validated dataset folder out.
 
-ingest -> parse -> corpus statistics (pass 1) -> segment + records (pass 2) -> duplicates ->
-validate -> write shards, card, summary -> atomic swap into place."""
+ingest -> parse -> corpus statistics (pass 1) -> segment + records (pass 2, streamed into
+part files) -> duplicates (numpy, over compact keys) -> validate -> write shards, card, summary
+-> atomic swap into place. Chunks of work do not depend on the number of workers and results
+are consumed in chunk order, so the output is byte-identical whatever the workers or engine."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import numpy as np
 
-from newsprep import docs, engine
+from newsprep import docs, passes, ranges
+from newsprep.cache import Cache, open_cache
 from newsprep.config import Config, load_config
-from newsprep.corpus import CorpusStats
-from newsprep.dedup import Deduper, signature
-from newsprep.ingest import Inventory, Quarantined, RawArticle, Task, discover, read
-from newsprep.record import make_record, page_of
-from newsprep.schema import SCHEMA, validate_batch
-from newsprep.splits import SPLIT_ORDER, assign, group_key, ratios
+from newsprep.corpus import STATS_FORMAT, CorpusStats
+from newsprep.dedup import DuplicateIndex
+from newsprep.engine import Engine, LocalEngine
+from newsprep.finalize import write_final
+from newsprep.ingest import Inventory, Quarantined
+from newsprep.splits import ratios
 from newsprep.summary import BuildSummary
-from newsprep.textnorm import hash_hex, title_key
-from newsprep.write import ShardWriter, staged_output
+from newsprep.textnorm import hash_hex
 
 QUARANTINE_FILE = ".newsprep/quarantine.jsonl"
-_STAGE_FILE = ".newsprep/stage.parquet"
-BATCH_ROWS = 2_000
+PARTS_DIR = ".newsprep/parts"
 CHUNK_BYTES = 4 << 20
 CHUNK_TASKS = 256
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    workers: int = 1
-    progress: bool = False
-    meta: dict | None = None
-
-
-def _chunks(tasks: list[Task]) -> Iterator[list[Task]]:
-    chunk: list[Task] = []
+def _chunks(tasks: list) -> Iterator[list]:
+    chunk: list = []
     size = 0
     for task in tasks:
         chunk.append(task)
@@ -52,33 +47,6 @@ def _chunks(tasks: list[Task]) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _pass1(chunk: list[Task]) -> CorpusStats:
-    st = engine.state()
-    stats = CorpusStats()
-    for task in chunk:
-        for item in read(st["root"], task, st["max_bytes"]):
-            if isinstance(item, RawArticle):
-                page = page_of(item)
-                if page.title:
-                    stats.add(page)
-    return stats
-
-
-def _pass2(chunk: list[Task]) -> list[tuple]:
-    st = engine.state()
-    cfg: Config = st["cfg"]
-    out: list[tuple] = []
-    for task in chunk:
-        for item in read(st["root"], task, st["max_bytes"]):
-            if isinstance(item, RawArticle):
-                item = make_record(item, st["stats"], cfg)
-            if isinstance(item, Quarantined):
-                out.append(("q", item))
-            else:
-                out.append(("r", item, signature(item["text"], cfg)))
-    return out
-
-
 def _progress(enabled: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -88,113 +56,178 @@ def _progress(enabled: bool):
                     TimeElapsedColumn(), console=err_console(), disable=not enabled, transient=True)
 
 
+@contextmanager
+def _timed(timings: dict[str, float] | None, stage: str):
+    start = time.perf_counter()
+    yield
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def make_engine(engine: str | Engine, workers: int | None) -> Engine:
+    """`"local"` (worker processes here), `"ray"` (Ray Data; `ray://` or `auto` addresses
+    connect to a cluster: `"ray:ADDRESS"`), or an engine object."""
+    if not isinstance(engine, str):
+        return engine
+    if engine == "local":
+        return LocalEngine(workers)
+    if engine == "ray" or engine.startswith("ray:"):
+        from newsprep.ray_engine import RayEngine
+
+        return RayEngine(address=engine[4:] or None, workers=workers)
+    from newsprep.errors import UsageError
+
+    raise UsageError(f"unknown engine {engine!r}: use 'local' or 'ray'")
+
+
 def build(input: str | Path, out: str | Path, *, checks: str | Path | None = None,
           workers: int | None = None, progress: bool = False, config: Config | None = None,
-          meta: dict | None = None) -> BuildSummary:
-    """Build the dataset folder `out` from the raw articles under `input`; return the summary."""
+          meta: dict | None = None, engine: str | Engine = "local",
+          cache: str | Path | bool = True,
+          timings: dict[str, float] | None = None) -> BuildSummary:
+    """Build the dataset folder `out` from the raw articles under `input`; return the summary.
+
+    `cache`: True keeps the incremental cache beside `out` (`.NAME.cache`), a path puts it
+    there, False builds without one. `timings`, if given, receives the seconds of each stage."""
     from newsprep import __version__
 
     cfg = config or load_config(checks)
     split_ratios = ratios(cfg)
-    root = Path(input)
-    inv = discover(root)
-    workers = engine.default_workers() if workers is None else max(1, workers)
+    root, out = Path(input), Path(out)
+    eng = make_engine(engine, workers)
     max_bytes = int(cfg.get("build", "max_article_bytes", 10_000_000))
-    shared = {"root": root, "max_bytes": max_bytes, "cfg": cfg}
-    summary = BuildSummary(newsprep_version=__version__,
-                           config_hash=hash_hex(json.dumps(cfg.data, sort_keys=True))[:16])
-    chunks = list(_chunks(inv.tasks))
-    with _progress(progress) as bar, staged_output(Path(out)) as stage:
-        (stage / ".newsprep").mkdir()
-        p1 = bar.add_task("scanning", total=len(inv.tasks))
-        stats = CorpusStats()
-        for chunk, part in zip(chunks, engine.map_ordered(_pass1, chunks, workers, shared),
-                               strict=True):
-            stats.merge(part)
-            bar.advance(p1, len(chunk))
-        shared["stats"] = stats.freeze()
-        p2 = bar.add_task("cleaning", total=len(inv.tasks))
-        deduper = _records(stage, inv, chunks, workers, shared, summary, bar, p2)
-        result = deduper.resolve()
-        split_files = _write_final(stage, cfg, result, split_ratios, summary)
-        (stage / _STAGE_FILE).unlink()
-        summary.write(stage)
-        docs.write(stage, summary, split_files, meta, keep_from=Path(out))
+    config_hash = hash_hex(json.dumps(cfg.data, sort_keys=True))[:16]
+    summary = BuildSummary(newsprep_version=__version__, config_hash=config_hash)
+    with _timed(timings, "discover"):
+        inv = discover_tasks(root)
+        chunks = list(_chunks(ranges.plan(root, inv.tasks, CHUNK_BYTES)))
+    with _progress(progress) as bar, staged_output_for(out) as stage:
+        (stage / PARTS_DIR).mkdir(parents=True)
+        store = open_cache(cache, out, f"{__version__}:{STATS_FORMAT}:{config_hash}")
+        shared = {"root": root, "max_bytes": max_bytes, "cfg": cfg, "cache": store}
+        with _timed(timings, "pass1"):
+            stats = _scan(eng, chunks, shared, bar, len(inv.tasks))
+            shared["stats"] = stats.freeze()
+            shared["cache"] = None
+        with _timed(timings, "pass2"):
+            index, parts = _records(stage, inv, chunks, eng, shared, summary, bar)
+        with _timed(timings, "dedup"):
+            result = index.resolve()
+        with _timed(timings, "write"):
+            split_files = write_final(stage, cfg, parts, result, split_ratios, summary)
+            shutil.rmtree(stage / PARTS_DIR)
+        with _timed(timings, "docs"):
+            if store is not None:
+                store.close()
+            summary.write(stage)
+            docs.write(stage, summary, split_files, meta, keep_from=out)
     return summary
 
 
-def _records(stage: Path, inv: Inventory, chunks, workers, shared, summary: BuildSummary,
-             bar, task_id) -> Deduper:
-    """Pass 2: records into the stage file, quarantines into the quarantine file."""
-    deduper = Deduper(shared["cfg"])
-    seen_ids: set[str] = set()
-    rows: list[dict] = []
+def discover_tasks(root: Path) -> Inventory:
+    from newsprep.ingest import discover
+
+    return discover(root)
+
+
+def staged_output_for(out: Path):
+    from newsprep.write import staged_output
+
+    return staged_output(out)
+
+
+def _scan(eng: Engine, chunks, shared, bar, total: int) -> CorpusStats:
+    """Pass 1: the corpus statistics, merged in chunk order."""
+    task_id = bar.add_task("scanning", total=total)
+    stats = CorpusStats()
+    for chunk, part in zip(chunks, eng.map_ordered(passes.pass1, chunks, shared), strict=True):
+        stats.merge(part)
+        bar.advance(task_id, len(chunk))
+    return stats
+
+
+def _pass2_parts(eng: Engine, chunks, shared, parts_dir: Path):
+    """(part file, metas) per chunk, in order: workers write the part files themselves where
+    they share this file system (local engine), else the driver writes what they send back."""
+    paths = [parts_dir / f"{i:06d}.parquet" for i in range(len(chunks))]
+    if isinstance(eng, LocalEngine):
+        jobs = list(zip(chunks, paths, strict=True))
+        yield from zip(paths, eng.map_ordered(passes.pass2_part, jobs, shared), strict=True)
+        return
+    import pyarrow.parquet as pq
+
+    from newsprep.schema import SCHEMA
+
+    for path, results in zip(paths, eng.map_ordered(passes.pass2_collect, chunks, shared),
+                             strict=True):
+        with pq.ParquetWriter(path, SCHEMA, compression="lz4") as writer:
+            for table, _ in results:
+                if table.num_rows:
+                    writer.write_table(table)
+        yield path, [meta for _, meta in results]
+
+
+def _records(stage: Path, inv: Inventory, chunks, eng: Engine, shared, summary: BuildSummary,
+             bar) -> tuple[DuplicateIndex, list[tuple[Path, np.ndarray]]]:
+    """Pass 2: records into part files, quarantines into the quarantine file. Returns the
+    duplicate index of the kept rows and, per part file, the mask of its kept rows."""
+    task_id = bar.add_task("cleaning", total=len(inv.tasks))
     summary.ignored.update(inv.ignored)
-    with pq.ParquetWriter(stage / _STAGE_FILE, SCHEMA, compression="lz4") as stage_writer, \
-            open(stage / QUARANTINE_FILE, "w", encoding="utf-8") as qfile:
-
-        def quarantine(q: Quarantined) -> None:
-            summary.inputs += 1
-            summary.quarantined[q.reason] += 1
-            qfile.write(json.dumps({"source": q.source, "reason": q.reason, "detail": q.detail},
-                                   ensure_ascii=False) + "\n")
-
+    metas: list[list[passes.ChunkMeta]] = []
+    paths: list[Path] = []
+    with open(stage / QUARANTINE_FILE, "w", encoding="utf-8") as qfile:
         for q in inv.unreadable:
-            quarantine(q)
-        for chunk, results in zip(chunks, engine.map_ordered(_pass2, chunks, workers, shared),
-                                  strict=True):
-            for kind, item, *sig in results:
-                if kind == "q":
-                    quarantine(item)
-                    continue
-                if item["id"] in seen_ids:
-                    quarantine(Quarantined(item["source"], "duplicate-id",
-                                           f"id {item['id']!r} is already used"))
-                    continue
-                seen_ids.add(item["id"])
-                summary.inputs += 1
-                deduper.add(item["id"], title_key(item["title"]), item["content_hash"], sig[0])
-                rows.append(item)
-                if len(rows) >= BATCH_ROWS:
-                    stage_writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
-                    rows = []
+            _quarantine(qfile, summary, q)
+        for chunk, (path, chunk_metas) in zip(
+                chunks, _pass2_parts(eng, chunks, shared, stage / PARTS_DIR), strict=True):
+            for meta in chunk_metas:
+                for q in meta.quarantined:
+                    _quarantine(qfile, summary, q)
+            metas.append(chunk_metas)
+            paths.append(path)
             bar.advance(task_id, len(chunk))
-        if rows:
-            stage_writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
-    summary.inputs += sum(inv.ignored.values())
-    return deduper
+        keep = _unique_ids(metas, paths, qfile, summary)
+    summary.inputs += int(keep.sum()) + sum(inv.ignored.values())
+    index = DuplicateIndex(shared["cfg"])
+    flat = [m for ms in metas for m in ms if m.rows]
+    if flat:
+        index.add(*(np.concatenate([getattr(m, f) for m in flat])[keep]
+                    for f in ("title_h", "content_h", "keys", "sig16")))
+    sizes = [sum(m.rows for m in ms) for ms in metas]
+    bounds = np.cumsum([0, *sizes])
+    return index, [(p, keep[bounds[i]: bounds[i + 1]]) for i, p in enumerate(paths)]
 
 
-def _write_final(stage: Path, cfg: Config, result, split_ratios, summary: BuildSummary):
-    """Add the duplicate columns and flags, validate each batch, write the split shards."""
-    shard_rows = int(cfg.get("build", "shard_rows", 50_000))
-    rg_rows = int(cfg.get("build", "row_group_rows", 5_000))
-    seed = int(cfg.get("splits", "seed", 0))
-    writers = {s: ShardWriter(stage, s, shard_rows, rg_rows) for s in SPLIT_ORDER
-               if s in split_ratios}
+def _quarantine(qfile, summary: BuildSummary, q: Quarantined) -> None:
+    summary.inputs += 1
+    summary.quarantined[q.reason] += 1
+    qfile.write(json.dumps({"source": q.source, "reason": q.reason, "detail": q.detail},
+                           ensure_ascii=False) + "\n")
+
+
+def _unique_ids(metas, paths, qfile, summary: BuildSummary) -> np.ndarray:
+    """Mask of the rows whose id is not used by an earlier row; the others are quarantined."""
+    ids = [m.id_h for ms in metas for m in ms]
+    id_h = np.concatenate(ids) if ids else np.zeros(0, np.uint64)
+    keep = np.zeros(len(id_h), dtype=bool)
+    _, first = np.unique(id_h, return_index=True)
+    keep[first] = True
+    if keep.all():
+        return keep
+    import pyarrow.parquet as pq
+
     offset = 0
-    pf = pq.ParquetFile(stage / _STAGE_FILE)
-    for batch in pf.iter_batches(batch_size=BATCH_ROWS):
-        rows = batch.to_pylist()
-        by_split: dict[str, list[dict]] = {s: [] for s in writers}
-        for i, row in enumerate(rows, start=offset):
-            row["duplicate_of"] = result.duplicate_of[i]
-            row["near_duplicate_cluster"] = result.cluster[i]
-            row["flags"] = sorted(set(row["flags"]) | result.flags[i])
-            summary.flags.update(row["flags"])
-            split = assign(group_key(row["id"], row["duplicate_of"], row["near_duplicate_cluster"]),
-                           split_ratios, seed)
-            by_split[split].append(row)
-        offset += len(rows)
-        for split, split_rows in by_split.items():
-            if split_rows:
-                table = pa.Table.from_pylist(split_rows, schema=SCHEMA)
-                validate_batch(table)
-                writers[split].write(table)
-    summary.records = offset
-    files = {s: w.close() for s, w in writers.items()}
-    summary.splits = {s: writers[s].rows for s in writers}
-    return files
+    for ms, path in zip(metas, paths, strict=True):
+        n = sum(m.rows for m in ms)
+        dropped = np.nonzero(~keep[offset: offset + n])[0]
+        if len(dropped):
+            table = pq.read_table(path, columns=["id", "source"]).take(dropped)
+            for rid, source in zip(table["id"].to_pylist(), table["source"].to_pylist(),
+                                   strict=True):
+                _quarantine(qfile, summary, Quarantined(source, "duplicate-id",
+                                                        f"id {rid!r} is already used"))
+        offset += n
+    return keep
 
 
-
+__all__ = ["Cache", "build", "make_engine"]

@@ -50,13 +50,30 @@ def build(
         "--workers", "-j", min=1, help="Worker processes (default: CPU count).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="local (worker processes) or ray (Ray Data; needs newsprep[ray]).")]
+    = "local",
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="Ray cluster to join (ray.init address: auto, ray://HOST:10001).")]
+    = None,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Incremental cache folder (default: .OUT.cache beside --out).",
+        file_okay=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Build without the cache.")]
+    = False,
 ) -> None:
     """Build a dataset folder in Hugging Face layout from raw articles."""
     from newsprep.build import build as run_build
 
+    if engine not in ("local", "ray"):
+        raise fail(UsageError(f"--engine must be local or ray, not {engine!r}"))
+    if ray_address and engine != "ray":
+        raise fail(UsageError("--ray-address needs --engine ray"))
     try:
         summary = run_build(input, out, checks=checks, workers=workers,
-                            progress=not quiet and not as_json and sys.stderr.isatty())
+                            progress=not quiet and not as_json and sys.stderr.isatty(),
+                            engine=f"ray:{ray_address}" if ray_address else engine,
+                            cache=False if no_cache else (cache or True))
     except NewsprepError as exc:
         raise fail(exc) from None
     if as_json:

@@ -1,19 +1,33 @@
 """Running a function over chunks of work: in this process, or in a pool of worker processes.
-Results come back in input order, so the output never depends on the number of workers."""
+Results come back in input order, so the output never depends on the number of workers.
+
+An engine is anything with `map_ordered(fn, items, shared)` that yields `fn(shared, item)` for
+every item, in order; `LocalEngine` is this one, `newsprep.ray_engine.RayEngine` runs on Ray."""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 _STATE: dict[str, Any] = {}
+
+
+class Engine(Protocol):
+    workers: int
+
+    def map_ordered(self, fn: Callable, items: Iterable, shared: dict[str, Any]) -> Iterator: ...
 
 
 def _init(state: dict[str, Any]) -> None:
     _STATE.clear()
     _STATE.update(state)
+
+
+def _call(job: tuple[Callable, Any]) -> Any:
+    fn, item = job
+    return fn(_STATE, item)
 
 
 def state() -> dict[str, Any]:
@@ -28,12 +42,22 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def map_ordered(fn: Callable, chunks: Iterable, workers: int, shared: dict[str, Any]) -> Iterator:
-    """`fn(chunk)` for every chunk, in order; `shared` is visible through `state()`."""
+class LocalEngine:
+    """Worker processes on this machine (forked, so `shared` is not copied), or none."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = default_workers() if workers is None else max(1, workers)
+
+    def map_ordered(self, fn: Callable, items: Iterable, shared: dict[str, Any]) -> Iterator:
+        return map_ordered(fn, items, self.workers, shared)
+
+
+def map_ordered(fn: Callable, items: Iterable, workers: int, shared: dict[str, Any]) -> Iterator:
+    """`fn(shared, item)` for every item, in order."""
     if workers <= 1:
-        _init(shared)
-        yield from map(fn, chunks)
+        for item in items:
+            yield fn(shared, item)
         return
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(workers, initializer=_init, initargs=(shared,)) as pool:
-        yield from pool.imap(fn, chunks, chunksize=1)
+        yield from pool.imap(_call, ((fn, item) for item in items), chunksize=1)

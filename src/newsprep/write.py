@@ -38,6 +38,8 @@ class ShardWriter:
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_shard = 0
         self._parts: list[Path] = []
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
         self.rows = 0
 
     def _open(self) -> None:
@@ -47,16 +49,31 @@ class ShardWriter:
         self._rows_in_shard = 0
 
     def write(self, table: pa.Table) -> None:
+        """Buffer `table`; full row groups of `row_group_rows` rows are written as they fill, so
+        the file layout does not depend on how the rows were batched on the way in."""
+        self._buffer.append(table)
+        self._buffered += table.num_rows
+        if self._buffered >= self.row_group_rows:
+            self._flush(final=False)
+
+    def _flush(self, final: bool) -> None:
+        if not self._buffered:
+            return
+        data = pa.concat_tables(self._buffer)
+        full = data.num_rows if final else data.num_rows - data.num_rows % self.row_group_rows
         offset = 0
-        while offset < table.num_rows:
+        while offset < full:
             if self._writer is None or self._rows_in_shard >= self.shard_rows:
                 self._close_shard()
                 self._open()
-            take = min(self.shard_rows - self._rows_in_shard, table.num_rows - offset)
-            self._writer.write_table(table.slice(offset, take), row_group_size=self.row_group_rows)
+            take = min(self.shard_rows - self._rows_in_shard, self.row_group_rows, full - offset)
+            self._writer.write_table(data.slice(offset, take), row_group_size=take)
             self._rows_in_shard += take
             self.rows += take
             offset += take
+        rest = data.slice(full)
+        self._buffer = [rest] if rest.num_rows else []
+        self._buffered = rest.num_rows
 
     def _close_shard(self) -> None:
         if self._writer is not None:
@@ -65,6 +82,7 @@ class ShardWriter:
 
     def close(self) -> list[str]:
         """Finish and name the shards; an empty split still gets one (empty) shard."""
+        self._flush(final=True)
         if not self._parts:
             self._open()
         self._close_shard()

@@ -1,0 +1,147 @@
+"""Benchmark a full build (all detectors on) on a synthetic corpus; print one JSON line.
+
+    python scripts/bench.py --articles 100000                 # .txt files, default workers
+    python scripts/bench.py --articles 1000000 --format jsonl # one big JSON Lines file
+    python scripts/bench.py --articles 100000 --incremental   # + rebuild after changing 1%
+
+Reports articles/s, MB/s (input bytes), peak resident memory (this process and the largest
+worker) and the seconds of each stage. The corpus is generated once into --corpus (kept)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class TreeMemory:
+    """Samples the resident memory of this process plus its children (workers), every 0.2 s."""
+
+    def __init__(self):
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                total = me.memory_info().rss + sum(c.memory_info().rss
+                                                   for c in me.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, total / 2**20)
+            time.sleep(0.2)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def make_corpus(folder: Path, n: int, fmt: str, seed: int = 0) -> tuple[Path, int]:
+    """The corpus (generated unless already there) and its size in bytes."""
+    from newsprep import synthetic
+
+    target = folder / (f"corpus.{fmt}" if fmt != "txt" else "txt")
+    marker = folder / f".done-{fmt}-{n}-{seed}"
+    if not marker.exists():
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(
+            missing_ok=True)
+        writer = synthetic.write_txt if fmt == "txt" else synthetic.write_jsonl
+        writer(target, n, seed)
+        marker.write_text("ok")
+    size = (sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+            if target.is_dir() else target.stat().st_size)
+    return target, size
+
+
+def run_build(corpus: Path, out: Path, workers: int | None, engine: str, cache) -> dict:
+    import newsprep
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    with TreeMemory() as mem:
+        summary = newsprep.build(corpus, out, workers=workers, engine=engine, cache=cache,
+                                 timings=timings)
+    seconds = time.perf_counter() - start
+    return {"seconds": round(seconds, 3), "records": summary.records,
+            "stages": {k: round(v, 3) for k, v in timings.items()},
+            "peak_rss_mb_tree": round(mem.peak, 1)}
+
+
+def change_inputs(corpus: Path, share: float, seed: int = 1) -> int:
+    """Rewrite `share` of the .txt files (one more sentence each); how many changed."""
+    import random
+
+    files = sorted(corpus.rglob("*.txt"))
+    rng = random.Random(seed)
+    chosen = rng.sample(files, max(1, int(len(files) * share)))
+    for path in chosen:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nAn added closing sentence here.",
+                        encoding="utf-8")
+    return len(chosen)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=20_000)
+    ap.add_argument("--format", choices=("txt", "jsonl", "jsonl.gz", "jsonl.zst"), default="txt")
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--engine", default="local")
+    ap.add_argument("--corpus", type=Path, default=None, help="where to keep the corpus")
+    ap.add_argument("--incremental", action="store_true",
+                    help="then change 1%% of the inputs and rebuild with the cache (.txt only)")
+    ap.add_argument("--no-cache", action="store_true", help="build without the cache")
+    args = ap.parse_args(argv)
+    base = args.corpus or Path(tempfile.gettempdir()) / f"newsprep-bench-{args.articles}"
+    base.mkdir(parents=True, exist_ok=True)
+    corpus, size = make_corpus(base, args.articles, args.format)
+    work = Path(tempfile.mkdtemp(prefix="newsprep-bench-out-"))
+    try:
+        cache = False if args.no_cache else work / "cache"
+        res = run_build(corpus, work / "out", args.workers, args.engine, cache)
+        secs = res["seconds"]
+        report = {"articles": args.articles, "format": args.format,
+                  "workers": args.workers, "engine": args.engine, "input_mb": round(size / 1e6, 1),
+                  "articles_per_s": round(res["records"] / secs),
+                  "mb_per_s": round(size / 1e6 / secs, 1),
+                  **res, "peak_rss_mb_main": round(
+                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                  "peak_rss_mb_largest_worker": round(
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+        if args.incremental and args.format == "txt":
+            changed = change_inputs(corpus, 0.01)
+            again = run_build(corpus, work / "out", args.workers, args.engine, cache)
+            clean = run_build(corpus, work / "clean", args.workers, args.engine, False)
+            report["incremental"] = {"changed": changed, **again,
+                                     "clean_seconds": clean["seconds"],
+                                     "speedup": round(clean["seconds"] / again["seconds"], 2)}
+            (base / f".done-txt-{args.articles}-0").unlink()  # the corpus was changed
+        print(json.dumps(report), flush=True)
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

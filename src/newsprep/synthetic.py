@@ -1,0 +1,143 @@
+"""A synthetic corpus in the noisy raw layout, for benchmarks and scale tests.
+
+Articles of about 2 KB made of pseudo-words, with the noise the detectors look for: repeated
+titles, page furniture on top, other articles' headlines and link labels at the bottom, wire
+sign-offs, exact duplicates and near-duplicates. Deterministic for a given seed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+_SYLLABLE_TEXT = ("ka ro mi te sa lu ve no pa ri do ne ta bo li gu fe ma zo ki ar en il or us an "
+                  "el at om ex st pr tr bl gr pl cr dr")
+_SYLLABLES = _SYLLABLE_TEXT.split()
+_FURNITURE = ("Subscribe to The Daily Ledger for FREE", "Advertisement", "Skip to content",
+              "Share | Tweet | Email")
+_LABELS = ("Read More", "Related", "Share this", "Leave a comment", "Follow us on Twitter",
+           "Read more: {headline}", "More news: {headline}")
+_SIGNOFFS = ("Reuters", "(Reporting by {name}; Editing by {name2})", "AP")
+_PER_FOLDER = 1000
+
+
+@dataclass(frozen=True)
+class SynthArticle:
+    title: str
+    text: str  # the page below the title line, noise included
+
+    def page(self) -> str:
+        return self.title + "\n" + self.text
+
+
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+class Generator:
+    """Makes articles one at a time; `articles(n)` yields them in a stable order."""
+
+    def __init__(self, seed: int = 0, dup_rate: float = 0.02, near_rate: float = 0.01):
+        self.rng = random.Random(seed)
+        self.vocab = _vocabulary(self.rng)
+        self.dup_rate, self.near_rate = dup_rate, near_rate
+        self.titles: list[str] = []
+        self.recent: list[SynthArticle] = []
+
+    def _words(self, n: int) -> list[str]:
+        return self.rng.choices(self.vocab, k=n)
+
+    def _sentence(self) -> str:
+        w = self._words(self.rng.randint(8, 22))
+        return " ".join([w[0].capitalize(), *w[1:]]) + self.rng.choice(".....?!")
+
+    def _title(self) -> str:
+        return " ".join(w.capitalize() for w in self._words(self.rng.randint(5, 10)))
+
+    def _fresh(self) -> SynthArticle:
+        rng = self.rng
+        title = self._title()
+        top = []
+        if rng.random() < 0.1:
+            top.append(rng.choice(_FURNITURE))
+        top += [title] * rng.choice((0, 0, 1, 2))
+        paras, size = [], 0
+        while size < 1800:
+            para = " ".join(self._sentence() for _ in range(rng.randint(1, 3)))
+            paras.append(para)
+            size += len(para)
+        tail = []
+        if rng.random() < 0.2:
+            tail.append(rng.choice(_SIGNOFFS).format(name=self._title()[:12], name2="Ann Lee"))
+        if self.titles and rng.random() < 0.3:
+            tail += rng.sample(self.titles[-500:], k=min(len(self.titles), rng.randint(1, 2)))
+        if rng.random() < 0.2:
+            tail.append(rng.choice(_LABELS).format(headline=rng.choice(self.titles or [title])))
+        sep = "\n" if rng.random() < 0.3 else "\n\n"
+        self.titles.append(title)
+        return SynthArticle(title, sep.join(top + paras + tail))
+
+    def _near(self, base: SynthArticle) -> SynthArticle:
+        words = base.text.split(" ")
+        i = self.rng.randrange(len(words))
+        words[i] = self.rng.choice(self.vocab)
+        return SynthArticle(base.title, " ".join(words))
+
+    def article(self) -> SynthArticle:
+        r = self.rng.random()
+        if self.recent and r < self.dup_rate:
+            return self.rng.choice(self.recent)
+        if self.recent and r < self.dup_rate + self.near_rate:
+            return self._near(self.rng.choice(self.recent))
+        art = self._fresh()
+        self.recent = (self.recent + [art])[-200:]
+        return art
+
+    def articles(self, n: int):
+        for _ in range(n):
+            yield self.article()
+
+
+def write_txt(folder: Path, n: int, seed: int = 0) -> int:
+    """`n` articles as `.txt` files under `folder` (1,000 per subfolder); returns the bytes."""
+    folder = Path(folder)
+    total = 0
+    for i, art in enumerate(Generator(seed).articles(n)):
+        sub = folder / f"{i // _PER_FOLDER:05d}"
+        if i % _PER_FOLDER == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        data = art.page().encode("utf-8")
+        (sub / f"{i:08d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def write_jsonl(path: Path, n: int, seed: int = 0) -> int:
+    """`n` articles as one JSON Lines file (`.jsonl`, `.jsonl.gz` or `.jsonl.zst`); returns bytes
+    of uncompressed JSON."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    total = 0
+    with _open_out(path) as fh:
+        for i, art in enumerate(Generator(seed).articles(n)):
+            line = json.dumps({"id": f"a{i:09d}", "title": art.title, "text": art.text},
+                              ensure_ascii=False).encode("utf-8") + b"\n"
+            fh.write(line)
+            total += len(line)
+    return total
+
+
+def _open_out(path: Path):
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "wb", compresslevel=1)
+    if name.endswith(".zst"):
+        import zstandard
+
+        return zstandard.ZstdCompressor(level=3).stream_writer(open(path, "wb"))  # noqa: SIM115
+    return open(path, "wb")  # noqa: SIM115
