@@ -9,10 +9,11 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from newsprep.hashcount import HashCounter, PairCounter
 from newsprep.parse import Page
 from newsprep.textnorm import hash64, line_key, title_key, vocabulary, word_forms
 
-STATS_FORMAT = 2  # bump when the fields change (cached pass-1 statistics must not be reused)
+STATS_FORMAT = 3  # bump when the fields change (cached pass-1 statistics must not be reused)
 DF_CHARS = 4000  # words of an article's first this many characters count for the IDF
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
 
@@ -20,49 +21,48 @@ EDGE_LINES = 8  # how many lines at each end of an article are counted for recur
 @dataclass(slots=True)
 class CorpusStats:
     articles: int = 0
-    titles: Counter = field(default_factory=Counter)  # hash(title key) -> articles
+    titles: HashCounter = field(default_factory=HashCounter)  # hash(title key) -> articles
     # (hash(line key), hash(title key)) pairs seen at the top / end of an article; the number of
-    # distinct titles a line recurs under marks site furniture, not a syndicated copy.
-    head_pairs: set = field(default_factory=set)
-    tail_pairs: set = field(default_factory=set)
+    # distinct titles a line recurs under marks site furniture, not a syndicated copy. Compact
+    # numpy counters (newsprep.hashcount), not Python sets: a million articles fit in memory.
+    head_pairs: PairCounter = field(default_factory=PairCounter)
+    tail_pairs: PairCounter = field(default_factory=PairCounter)
     # word -> number of articles using it (lower-cased words, unstemmed): the IDF of the topic
     # signal, so that a line's rare words weigh more than words every article uses.
     doc_freq: Counter = field(default_factory=Counter)
-    _head: Counter | None = None
-    _tail: Counter | None = None
     _idf: dict = field(default_factory=dict)  # word -> idf, filled as the detectors ask
 
     def add(self, page: Page, edge: int = EDGE_LINES) -> None:
         self.articles += 1
         tkey = hash64(title_key(page.title))
-        self.titles[tkey] += 1
+        self.titles.add(tkey)
         texts = page.texts
         self.doc_freq.update(vocabulary("\n".join([page.title, *texts])[:DF_CHARS]))
-        for text in texts[:edge]:
-            self.head_pairs.add((hash64(line_key(text)), tkey))
-        for text in texts[-edge:]:
-            self.tail_pairs.add((hash64(line_key(text)), tkey))
-        self._head = self._tail = None
+        n = len(texts)
+        keys = {i: hash64(line_key(texts[i])) for i in (*range(min(edge, n)),
+                                                          *range(max(0, n - edge), n))}
+        for i in range(min(edge, n)):
+            self.head_pairs.add(keys[i], tkey)
+        for i in range(max(0, n - edge), n):
+            self.tail_pairs.add(keys[i], tkey)
         self._idf = {}
 
     def merge(self, other: CorpusStats) -> None:
         self.articles += other.articles
-        self.titles.update(other.titles)
+        self.titles.merge(other.titles)
         self.doc_freq.update(other.doc_freq)
-        self.head_pairs |= other.head_pairs
-        self.tail_pairs |= other.tail_pairs
-        self._head = self._tail = None
+        self.head_pairs.merge(other.head_pairs)
+        self.tail_pairs.merge(other.tail_pairs)
         self._idf = {}
 
     def freeze(self) -> CorpusStats:
         """Turn the pair sets into per-line counts; the pairs are dropped (smaller to ship)."""
-        self._head = Counter(line for line, _ in self.head_pairs)
-        self._tail = Counter(line for line, _ in self.tail_pairs)
-        self.head_pairs, self.tail_pairs = set(), set()
+        self.head_pairs.freeze()
+        self.tail_pairs.freeze()
         return self
 
     def title_count(self, text: str) -> int:
-        return self.titles.get(hash64(title_key(text)), 0)
+        return self.titles.count(hash64(title_key(text)))
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word, its likely inflections included (the most
@@ -74,11 +74,15 @@ class CorpusStats:
             value = self._idf[word] = math.log((self.articles + 1) / (df + 1)) + 0.1
         return value
 
+    def unique_idf(self) -> float:
+        """The IDF of a word only one article uses (the highest a word of the corpus has)."""
+        return math.log((self.articles + 1) / 2) + 0.1
+
     def head_recurrence(self, text: str) -> int:
-        return (self._head or {}).get(hash64(line_key(text)), 0)
+        return self.head_pairs.count(hash64(line_key(text)))
 
     def tail_recurrence(self, text: str) -> int:
-        return (self._tail or {}).get(hash64(line_key(text)), 0)
+        return self.tail_pairs.count(hash64(line_key(text)))
 
 
 def gather(pages) -> CorpusStats:

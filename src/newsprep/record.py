@@ -8,7 +8,7 @@ from newsprep.corpus import CorpusStats
 from newsprep.ingest import Quarantined, RawArticle
 from newsprep.parse import Page, parse_page
 from newsprep.segment import segment
-from newsprep.textnorm import fold, hash_hex, title_key
+from newsprep.textnorm import hash_hex, squash, title_key
 
 
 def article_id(raw: RawArticle) -> str:
@@ -21,7 +21,7 @@ def page_of(raw: RawArticle) -> Page:
 
 
 def content_hash(title: str, text: str) -> str:
-    return hash_hex(title_key(title), fold(text))
+    return hash_hex(title_key(title), squash(text))
 
 
 def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict | Quarantined:

@@ -30,6 +30,13 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # pure; a line is keyed several times per article
+def squash(text: str) -> str:
+    """NFKC, inner whitespace collapsed, stripped; case kept. The text part of an exact-duplicate
+    key: two versions of a story that differ only in case ("Grand Slam" / "grand slam") are
+    different texts, not copies."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
 def title_key(text: str) -> str:
     """The key under which two titles count as the same: folded, punctuation dropped."""
     return " ".join(_WORD.findall(fold(text)))

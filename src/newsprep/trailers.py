@@ -20,7 +20,7 @@ from newsprep.errors import NewsprepError
 from newsprep.lineform import HEADLINE, SENTENCE, compile_prefixes, line_form, strip_link_prefix
 from newsprep.parse import Line
 from newsprep.textnorm import title_key
-from newsprep.topic import article_vocabulary, topic_similarity
+from newsprep.topic import article_vocabulary, topic_overlap
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +87,17 @@ def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
 
 
 def _topic_score(text: str, ctx: Context, w: dict) -> float:
-    sim = topic_similarity(text, ctx.vocab(), ctx.stats)
-    if sim is None:
+    overlap = topic_overlap(text, ctx.vocab(), ctx.stats)
+    if overlap is None:
         return 0.0
-    if sim <= w.get("off_topic_at_most", 0.3):
-        return w.get("w_off_topic", 1.0)
+    sim = overlap.share
     if sim >= w.get("on_topic_at_least", 0.5):
         return -w.get("w_on_topic", 1.0)
-    return 0.0
+    if overlap.novel < w.get("off_topic_novel", 1.0):
+        return 0.0  # nothing specific the article does not speak of
+    if sim <= w.get("off_topic_at_most", 0.3):
+        return w.get("w_off_topic", 1.0)
+    return w.get("w_off_topic", 1.0) / 2
 
 
 def evidence(line: Line, ctx: Context, cfg: Config) -> float:
@@ -103,7 +106,7 @@ def evidence(line: Line, ctx: Context, cfg: Config) -> float:
     w = cfg.section("trailer")
     text = line.text.strip()
     form = line_form(text, (w.get("headline_min_words", 3), w.get("headline_max_words", 20)))
-    score = {HEADLINE: w.get("w_headline", 2.0), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
+    score = {HEADLINE: w.get("w_headline", 1.5), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
     if ctx.stats is not None and ctx.stats.tail_recurrence(text) >= w.get("min_recurrence", 3):
         score += w.get("w_recurring", 1.0) * (0.5 if form == SENTENCE else 1.0)
     if ctx.blank_layout and not line.blank_before and w.get("layout", True):
