@@ -16,6 +16,7 @@ from newsprep.evaluate import evaluate, load_labels
 
 from .conftest import EVAL_DEV, EVAL_REAL_DEV, need
 
+
 @pytest.fixture(scope="session")
 def report():
     """evaluate() of a set ("dev" or "real") and variant, each computed once per session."""
