@@ -68,15 +68,26 @@ def test_quality_section_has_flag_counts_and_rates(tmp_path):
     assert "Not measured for this build." in card
 
 
-def test_detector_accuracy_is_read_from_a_file(tmp_path):
-    acc = tmp_path / "accuracy.json"
-    detectors = {"offtopic-trailer": {"precision": 0.912, "recall": 0.8, "f1": 0.853}}
-    acc.write_text(json.dumps({"measured_on": "eval-dev (600 articles)", "detectors": detectors}))
+def test_detector_accuracy_is_read_from_the_eval_report(tmp_path):
+    scores = {"offtopic-trailer": {"precision": 0.912, "recall": 0.8, "f1": 0.853, "tp": 9}}
+    report = {"raw_dir": "/somewhere/eval-dev/raw", "variant": "none", "files": 600}
+    acc = tmp_path / "accuracy.json"  # `newsprep eval --json` output, one per variant
+    acc.write_text(
+        json.dumps(
+            [
+                {**report, "scores": scores},
+                {**report, "variant": "collapsed", "scores": {"header-noise": {}}},
+            ]
+        )
+    )
     raw = write_raw(tmp_path / "raw", {"a.txt": article("harbour")})
     newsprep.build(raw, tmp_path / "ds", workers=1, meta={"accuracy_file": str(acc)})
     card = (tmp_path / "ds" / "README.md").read_text()
-    assert "Measured on eval-dev (600 articles)." in card
-    assert "| offtopic-trailer | 0.853 | 0.912 | 0.800 |" in card
+    assert "Measured on eval-dev (600 articles), per line:" in card
+    assert "| offtopic-trailer | 0.912 | 0.800 | 0.853 |" in card
+    assert "Measured on eval-dev (600 articles, variant collapsed), per line:" in card
+    assert "| header-noise | - | - | - |" in card
+    assert "Not measured" not in card
 
 
 def test_hand_written_text_and_front_matter_survive_a_rebuild(tmp_path):

@@ -119,3 +119,18 @@ def test_load_pins_the_tag_as_revision(hub, folders, monkeypatch):
     assert calls[0][0] == ("alice/news",) and calls[0][1]["revision"] == "v1.0.0"
     with pytest.raises(newsprep.NewsprepError, match=r"no release v2.0.0 \(releases: v1.0.0\)"):
         newsprep.load("alice/news", version="2.0.0", endpoint=hub.url)
+
+
+def test_a_failed_tag_after_the_commit_says_what_happened(hub, folders, monkeypatch):
+    from huggingface_hub import HfApi
+
+    def refuse(self, *a, **kw):
+        raise OSError("tag service down")
+
+    monkeypatch.setattr(HfApi, "create_tag", refuse)
+    with pytest.raises(newsprep.NewsprepError) as err:
+        newsprep.publish(folders[0], version="1.0.0", repo="alice/news", endpoint=hub.url)
+    repo = hub.repo("alice/news")
+    head = repo.branches["main"]
+    assert f"commit {head} is on main but tagging it v1.0.0 failed" in str(err.value)
+    assert "tag service down" in str(err.value) and repo.tags == {}

@@ -154,13 +154,32 @@ def sample_record(folder: Path, split_files: dict[str, list[str]]) -> dict | Non
     return None
 
 
-def read_accuracy(path: Path | None) -> dict | None:
-    """Detector accuracy measured by the evaluation script, if a file is there:
+METRICS = ("precision", "recall", "f1")
+
+
+def _measurement(data: dict) -> dict | None:
+    """One measurement, from `newsprep eval --json` output (`scores`) or the plain form
     `{"measured_on": str, "detectors": {name: {metric: number}}}`."""
+    if isinstance(data.get("scores"), dict):  # newsprep eval --json
+        raw = Path(str(data.get("raw_dir", "")))
+        name = raw.parent.name if raw.name == "raw" else raw.name
+        variant = data.get("variant", "none")
+        where = f"{name} ({data.get('files', '?')} articles"
+        where += f", variant {variant})" if variant not in (None, "none") else ")"
+        return {"measured_on": where, "detectors": data["scores"]}
+    if isinstance(data.get("detectors"), dict):
+        return data
+    return None
+
+
+def read_accuracy(path: Path | None) -> list[dict]:
+    """Detector accuracy measured by the evaluation, if the file is there: one `newsprep eval
+    --json` report, or a list of them (one per evaluation set or variant)."""
     if path is None or not Path(path).is_file():
-        return None
+        return []
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return data if isinstance(data.get("detectors"), dict) else None
+    found = [_measurement(d) for d in (data if isinstance(data, list) else [data])]
+    return [m for m in found if m]
 
 
 def column_type(typ) -> str:
@@ -202,7 +221,7 @@ def _rate(n: int, total: int) -> str:
     return f"{n / total:.1%}" if total else "-"
 
 
-def quality_lines(summary: BuildSummary, accuracy: dict | None) -> list[str]:
+def quality_lines(summary: BuildSummary, accuracy: list[dict]) -> list[str]:
     lines = [
         "## Quality",
         "",
@@ -227,20 +246,23 @@ def quality_lines(summary: BuildSummary, accuracy: dict | None) -> list[str]:
     lines += ["", "### Detector accuracy", ""]
     if not accuracy:
         lines.append("Not measured for this build.")
-        return lines
-    metrics = sorted({m for v in accuracy["detectors"].values() for m in v})
-    lines += [
-        f"Measured on {escape_md(str(accuracy.get('measured_on', 'unknown data')))}.",
+    for i, measurement in enumerate(accuracy):
+        lines += ([""] if i else []) + accuracy_table(measurement)
+    return lines
+
+
+def accuracy_table(measurement: dict) -> list[str]:
+    """Precision, recall and F1 per detector (line level) on one evaluation set."""
+    where = escape_md(str(measurement.get("measured_on", "unknown data")))
+    lines = [
+        f"Measured on {where}, per line:",
         "",
-        "| detector | " + " | ".join(metrics) + " |",
-        "|---|" + "---:|" * len(metrics),
+        "| detector | " + " | ".join(METRICS) + " |",
+        "|---|" + "---:|" * len(METRICS),
     ]
-    for name, vals in sorted(accuracy["detectors"].items()):
-        cells = [
-            f"{vals[m]:.3f}" if isinstance(vals.get(m), float) else escape_md(str(vals.get(m, "")))
-            for m in metrics
-        ]
-        lines.append(f"| {escape_md(name)} | " + " | ".join(cells) + " |")
+    for name, vals in sorted(measurement["detectors"].items()):
+        cells = [f"{vals[m]:.3f}" if isinstance(vals.get(m), int | float) else "-" for m in METRICS]
+        lines.append(f"| {escape_md(str(name))} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -277,7 +299,7 @@ def body(
     split_bytes: dict[str, int],
     meta: dict,
     sample: dict | None = None,
-    accuracy: dict | None = None,
+    accuracy: list[dict] | None = None,
 ) -> str:
     name = escape_md(str(meta["pretty_name"]))
     release = f"Release v{escape_md(str(meta['version']))}. " if meta.get("version") else ""
@@ -296,7 +318,7 @@ def body(
     lines += _structure() + _splits(summary, split_files, split_bytes)
     if sample is not None:
         lines += ["", "### Data instance", "", fenced(safe_json(sample), "json")]
-    lines += [""] + quality_lines(summary, accuracy) + [""] + loading_lines(meta)
+    lines += [""] + quality_lines(summary, accuracy or []) + [""] + loading_lines(meta)
     lines += [
         "",
         "## Limitations",
@@ -322,7 +344,7 @@ def render(
     meta: dict | None = None,
     *,
     sample: dict | None = None,
-    accuracy: dict | None = None,
+    accuracy: list[dict] | None = None,
     download_size: int | None = None,
     old_card: str | None = None,
 ) -> str:

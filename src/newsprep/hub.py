@@ -111,8 +111,10 @@ class HubTarget:
             info = self.api.create_commit(
                 self.repo_id, ops, commit_message=message, repo_type=REPO_TYPE
             )
+        self._exists = True
+        what = f"{self.repo_id}: commit {info.oid} is on main but tagging it {tag} failed"
+        with _hub_errors(what + " (tag it by hand or delete the commit)", self.token):
             self.api.create_tag(
                 self.repo_id, tag=tag, revision=info.oid, tag_message=message, repo_type=REPO_TYPE
             )
-        self._exists = True
         return info.oid
