@@ -15,10 +15,11 @@ from functools import cache
 import numpy as np
 import xxhash
 
-from newsprep.textnorm import fold, words
-
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_BATCH_SHINGLES = 1 << 16  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
+_BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
+# Tokens: lower-cased, ASCII punctuation as space, split on white space (cheap; near-duplicate
+# detection does not need the detectors' Unicode folding).
+_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…"})
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,8 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 
 def shingle_hashes(text: str, k: int) -> np.ndarray:
-    """64-bit hashes of the word k-shingles of `text` (folded); at least one per text."""
-    toks = words(fold(text))
+    """64-bit hashes of the word k-shingles of `text`; at least one per text."""
+    toks = text.lower().translate(_PUNCT).split()
     h = np.fromiter(map(_word_hash, toks), dtype=np.uint64, count=len(toks))
     _, _, pos = _params(64, k)
     n = max(1, len(toks) - k + 1)
