@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 import newsprep
+from newsprep import keep
 from newsprep.gitrepo import export
 from newsprep.releasenotes import CHANGELOG_FILE
 
@@ -84,8 +85,13 @@ def test_release_notes_list_added_removed_and_changed_ids(two_builds, tmp_path):
 
 def test_card_of_a_release_names_its_version_and_how_to_pin_it(two_builds, tmp_path):
     repo = tmp_path / "releases"
+    card_file = two_builds[0] / "README.md"
+    blank = keep.block("citation", "<!-- BibTeX for this dataset. -->")
+    assert blank in card_file.read_text()
+    card_file.write_text(card_file.read_text().replace(blank, keep.block("citation", "@misc{x}")))
     newsprep.publish(two_builds[0], version="1.0.0", to=repo)
     card = (repo / "README.md").read_text()
+    assert keep.extract(card)["citation"] == "@misc{x}"  # hand-written text is released
     assert "Release v1.0.0." in card
     assert f'newsprep.load("{repo}", version="1.0.0")' in card
     assert 'revision="v1.0.0"' in card

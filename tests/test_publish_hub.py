@@ -134,3 +134,15 @@ def test_a_failed_tag_after_the_commit_says_what_happened(hub, folders, monkeypa
     head = repo.branches["main"]
     assert f"commit {head} is on main but tagging it v1.0.0 failed" in str(err.value)
     assert "tag service down" in str(err.value) and repo.tags == {}
+
+
+def test_the_same_dataset_gives_the_same_release_files(monkeypatch, tmp_path, folders):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    files = []
+    for _ in range(2):
+        with HubServer() as server:
+            result = newsprep.publish(
+                folders[0], version="1.0.0", repo="alice/news", endpoint=server.url, token=TOKEN
+            )
+            files.append(server.repo("alice/news").commits[result.commit].files)
+    assert files[0] == files[1]
