@@ -74,8 +74,9 @@ def wire(text: str, label: dict) -> tuple[str, dict]:
 
 
 def captions(text: str, label: dict) -> tuple[str, dict]:
-    """A photo caption about the article (its opening words) as the last body line: kept."""
-    first = label.get("body_first_line") or label.get("title", "")
+    """A photo caption about the article (the opening words of its first or last body line) as
+    the last body line: kept."""
+    first = label.get("body_first_line") or label.get("body_last_line") or ""
     words = first.split()[:8]
     caption = " ".join(words).rstrip(",.;:") + _pick(CAPTION_CREDITS, label["file"], "caption")
     label = copy.deepcopy(label)

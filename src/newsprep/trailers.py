@@ -20,6 +20,7 @@ from newsprep.errors import NewsprepError
 from newsprep.lineform import HEADLINE, SENTENCE, compile_prefixes, line_form, strip_link_prefix
 from newsprep.parse import Line
 from newsprep.textnorm import title_key
+from newsprep.titles import is_repeat
 from newsprep.topic import article_vocabulary, topic_overlap
 
 
@@ -76,13 +77,16 @@ def is_other_title(text: str, title: str, stats: CorpusStats | None) -> bool:
 
 
 def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
-    """A sign that settles it: boilerplate, a link label, another article's title."""
+    """A sign that settles it: boilerplate, a link label, another article's title, or the
+    article's own title repeated at its end."""
     if is_boilerplate(line, cfg):
         return "boilerplate"
     if strip_link_prefix(line, link_prefix_pattern(cfg)) is not None:
         return "link-label"
     if cfg.get("trailer", "other_titles", True) and is_other_title(line, ctx.title, ctx.stats):
         return "other-title"
+    if cfg.get("trailer", "own_title", True) and is_repeat(line, ctx.title, cfg):
+        return "own-title"
     return None
 
 
