@@ -172,3 +172,25 @@ def test_load_names_the_releases_when_the_version_is_missing(two_builds, tmp_pat
         newsprep.load(repo, version="3.0.0")
     with pytest.raises(newsprep.NewsprepError, match="not X.Y.Z"):
         newsprep.load(repo, version="latest")
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_commits_use_the_git_identity_or_a_default(two_builds, tmp_path, monkeypatch, configured):
+    for key in ("NAME", "EMAIL"):
+        for who in ("AUTHOR", "COMMITTER"):
+            monkeypatch.delenv(f"GIT_{who}_{key}", raising=False)
+    gitconfig = tmp_path / "gitconfig"
+    if configured:
+        gitconfig.write_text("[user]\n\tname = Ada Maintainer\n\temail = ada@example.org\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    repo = tmp_path / "releases"
+    newsprep.publish(two_builds[0], version="1.0.0", to=repo)
+    author = git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip()
+    tagger = git(repo, "for-each-ref", "--format=%(taggername) %(taggeremail)", "refs/tags/v1.0.0")
+    if configured:
+        assert author == "Ada Maintainer <ada@example.org>|Ada Maintainer <ada@example.org>"
+        assert tagger.strip() == "Ada Maintainer <ada@example.org>"
+    else:
+        assert author == "newsprep <newsprep@localhost>|newsprep <newsprep@localhost>"
+        assert tagger.strip() == "newsprep <newsprep@localhost>"

@@ -11,19 +11,30 @@ from pathlib import Path
 
 from newsprep.errors import NewsprepError
 
-# Used only when git has no identity configured (CI, fresh containers).
-DEFAULT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "newsprep",
-    "GIT_AUTHOR_EMAIL": "newsprep@localhost",
-    "GIT_COMMITTER_NAME": "newsprep",
-    "GIT_COMMITTER_EMAIL": "newsprep@localhost",
-}
+# Used only where git has no identity configured (CI, fresh containers).
+DEFAULT_IDENTITY = {"name": "newsprep", "email": "newsprep@localhost"}
+
+
+def _identity_env(repo: Path) -> dict[str, str]:
+    """The environment for a commit or tag: git's own identity (config or GIT_* variables) when
+    it has one, else newsprep's default for the missing part."""
+    env = dict(os.environ)
+    where = repo if repo.is_dir() else Path.cwd()
+    for part, default in DEFAULT_IDENTITY.items():
+        keys = [f"GIT_AUTHOR_{part.upper()}", f"GIT_COMMITTER_{part.upper()}"]
+        configured = subprocess.run(
+            ["git", "-C", str(where), "config", "--get", f"user.{part}"],
+            capture_output=True,
+            check=False,
+        ).stdout.strip()
+        if not configured:
+            for key in keys:
+                env.setdefault(key, default)
+    return env
 
 
 def git(repo: Path, *args: str, data: bytes | None = None, check: bool = True) -> bytes:
-    env = dict(os.environ)
-    for key, value in DEFAULT_IDENTITY.items():
-        env.setdefault(key, value)
+    env = _identity_env(Path(repo)) if args[0] in ("commit", "tag") else None
     try:
         proc = subprocess.run(
             ["git", "-C", str(repo), *args], input=data, capture_output=True, env=env, check=False
