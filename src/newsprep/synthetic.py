@@ -117,7 +117,7 @@ def write_txt(folder: Path, n: int, seed: int = 0) -> int:
     return total
 
 
-def write_jsonl(path: Path, n: int, seed: int = 0) -> int:
+def write_jsonl(path: Path, n: int, seed: int = 0, id_prefix: str = "a") -> int:
     """`n` articles as one JSON Lines file (`.jsonl`, `.jsonl.gz` or `.jsonl.zst`); returns bytes
     of uncompressed JSON."""
     path = Path(path)
@@ -125,7 +125,7 @@ def write_jsonl(path: Path, n: int, seed: int = 0) -> int:
     total = 0
     with _open_out(path) as fh:
         for i, art in enumerate(Generator(seed).articles(n)):
-            line = json.dumps({"id": f"a{i:09d}", "title": art.title, "text": art.text},
+            line = json.dumps({"id": f"{id_prefix}{i:09d}", "title": art.title, "text": art.text},
                               ensure_ascii=False).encode("utf-8") + b"\n"
             fh.write(line)
             total += len(line)

@@ -1,0 +1,99 @@
+"""Engines and big inputs: any number of workers gives the same bytes; JSON Lines split into
+byte ranges, gzip and zstd inputs give the same records; shards and row groups are bounded."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import newsprep
+from newsprep import synthetic
+from newsprep.config import load_config
+from newsprep.ingest import Task, read
+from newsprep.ranges import plan, read_range, split
+
+from .test_build import read_rows, tree_digest
+
+build_mod = importlib.import_module("newsprep.build")  # the module, not newsprep.build()
+
+
+@pytest.fixture(scope="module")
+def mixed_corpus(tmp_path_factory) -> Path:
+    """.txt files in folders, a plain JSON Lines file and a gzipped one (with a bad line)."""
+    root = tmp_path_factory.mktemp("mixed")
+    synthetic.write_txt(root / "txt", 120, seed=1)
+    synthetic.write_jsonl(root / "feed.jsonl", 150, seed=2)
+    with open(root / "feed.jsonl", "ab") as fh:
+        fh.write(b"{not json\n\n")
+    synthetic.write_jsonl(root / "old.jsonl.gz", 60, seed=3, id_prefix="old")
+    return root
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Many chunks and ranges, as a big corpus has, from a small one."""
+    monkeypatch.setattr(build_mod, "CHUNK_BYTES", 30_000)
+    monkeypatch.setattr(build_mod, "CHUNK_TASKS", 16)
+
+
+def test_workers_give_byte_identical_output(mixed_corpus, tmp_path, small_chunks):
+    one = newsprep.build(mixed_corpus, tmp_path / "one", workers=1, cache=False)
+    two = newsprep.build(mixed_corpus, tmp_path / "two", workers=2, cache=False)
+    assert one.reconciles and one.records == 120 + 150 + 60
+    assert one.quarantined == {"malformed-jsonl": 1} and not one.ignored
+    assert one.to_dict() == two.to_dict()
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_chunking_does_not_change_the_records(mixed_corpus, tmp_path, monkeypatch):
+    newsprep.build(mixed_corpus, tmp_path / "big", workers=1, cache=False)
+    monkeypatch.setattr(build_mod, "CHUNK_BYTES", 10_000)
+    newsprep.build(mixed_corpus, tmp_path / "small", workers=1, cache=False)
+    assert read_rows(tmp_path / "big") == read_rows(tmp_path / "small")
+
+
+def test_ranges_read_exactly_what_the_whole_file_gives(tmp_path):
+    path = tmp_path / "f.jsonl"
+    synthetic.write_jsonl(path, 80, seed=5)
+    lines = path.read_bytes().split(b"\n")
+    lines.insert(10, b"")  # a blank line, a malformed one, one too long
+    lines.insert(20, b"[1, 2]")
+    lines.insert(30, json.dumps({"title": "T", "text": "x" * 5000}).encode())
+    path.write_bytes(b"\n".join(lines))
+    task = Task("f.jsonl", "jsonl", path.stat().st_size)
+    whole = list(read(tmp_path, task, 4000))
+    ranges = split(path, "f.jsonl", 9_000)
+    assert len(ranges) > 5
+    assert ranges[0].start == 0 and ranges[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+    parts = [item for rng in ranges for item in read_range(tmp_path, rng, 4000)]
+    assert [repr(x) for x in parts] == [repr(x) for x in whole]
+    assert plan(tmp_path, [task], 10**9) == [task]
+
+
+def test_compressed_inputs_give_the_same_records(tmp_path):
+    for name in ("a.jsonl", "b.jsonl.gz", "c.jsonl.zst"):
+        synthetic.write_jsonl(tmp_path / "in" / name[0] / name, 40, seed=7)
+        newsprep.build(tmp_path / "in" / name[0], tmp_path / name[0], workers=1, cache=False)
+    rows = {}
+    for key in "abc":
+        rows[key] = [{k: v for k, v in r.items() if k != "source"}
+                     for r in sorted(read_rows(tmp_path / key), key=lambda r: r["id"])]
+    assert len(rows["a"]) == 40
+    assert rows["a"] == rows["b"] == rows["c"]
+
+
+def test_shards_and_row_groups_are_bounded(mixed_corpus, tmp_path):
+    cfg = load_config(overrides={"build": {"shard_rows": 50, "row_group_rows": 20}})
+    summary = newsprep.build(mixed_corpus, tmp_path / "ds", workers=1, config=cfg, cache=False)
+    shards = sorted((tmp_path / "ds" / "data").glob("train-*.parquet"))
+    assert len(shards) == -(-summary.splits["train"] // 50)
+    for shard in shards:
+        meta = pq.ParquetFile(shard).metadata
+        assert meta.num_rows <= 50
+        assert all(meta.row_group(i).num_rows <= 20 for i in range(meta.num_row_groups))
+    assert sum(pq.ParquetFile(s).metadata.num_rows for s in shards) == summary.splits["train"]
