@@ -93,3 +93,45 @@ def rows_by_id_in(shard):
     import pyarrow.parquet as pq
 
     return pq.read_table(shard, columns=["id"]).column("id").to_pylist()
+
+
+def _splits_of(folder) -> dict[str, str]:
+    return {
+        rid: shard.name.split("-")[0]
+        for shard in sorted((folder / "data").glob("*.parquet"))
+        for rid in rows_by_id_in(shard)
+    }
+
+
+def test_split_ratios_and_seed_can_be_overridden(tmp_path):
+    from newsprep.card import old_front_matter
+    from newsprep.config import load_config
+    from newsprep.splits import with_splits
+
+    raw = _corpus(tmp_path / "raw")
+    cfg = load_config(None)
+    newsprep.build(raw, tmp_path / "only-train", workers=1, config=with_splits(cfg, "1,0,0"))
+    assert set(_splits_of(tmp_path / "only-train").values()) == {"train"}
+    card = old_front_matter((tmp_path / "only-train" / "README.md").read_text())
+    assert [d["split"] for d in card["configs"][0]["data_files"]] == ["train"]
+    by_seed = {}
+    for seed in (1, 2, 1):
+        out = tmp_path / f"seed-{seed}-{len(by_seed)}"
+        newsprep.build(raw, out, workers=1, config=with_splits(cfg, "0.5,0.25,0.25", seed))
+        by_seed.setdefault(seed, []).append(_splits_of(out))
+    assert by_seed[1][0] == by_seed[1][1]  # same seed, same assignment
+    assert by_seed[1][0] != by_seed[2][0]  # another seed, another assignment
+
+
+def test_bad_splits_option_is_a_usage_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprep.cli import app
+
+    raw = _corpus(tmp_path / "raw")
+    for spec, message in (("0.5,0.6,0", "sum to 1"), ("a,b", "give three ratios")):
+        result = CliRunner().invoke(
+            app, ["build", str(raw), "-o", str(tmp_path / "ds"), "--splits", spec]
+        )
+        assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "ds").exists()

@@ -61,19 +61,28 @@ def build(
         file_okay=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Build without the cache.")]
     = False,
+    splits: Annotated[str | None, typer.Option(
+        "--splits", help="train,validation,test ratios, e.g. 0.8,0.1,0.1 (default: [splits] "
+        "of detectors.toml).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed of the split assignment (default: [splits] seed).")] = None,
 ) -> None:
     """Build a dataset folder in Hugging Face layout from raw articles."""
     from newsprep.build import build as run_build
+    from newsprep.config import load_config
+    from newsprep.splits import with_splits
 
     if engine not in ("local", "ray"):
         raise fail(UsageError(f"--engine must be local or ray, not {engine!r}"))
     if ray_address and engine != "ray":
         raise fail(UsageError("--ray-address needs --engine ray"))
     try:
+        override = splits is not None or seed is not None
+        config = with_splits(load_config(checks), splits, seed) if override else None
         summary = run_build(input, out, checks=checks, workers=workers,
                             progress=not quiet and not as_json and sys.stderr.isatty(),
                             engine=f"ray:{ray_address}" if ray_address else engine,
-                            cache=False if no_cache else (cache or True))
+                            cache=False if no_cache else (cache or True), config=config)
     except NewsprepError as exc:
         raise fail(exc) from None
     if as_json:

@@ -4,7 +4,7 @@ and near-duplicate clusters) share a group key, so they always land in the same 
 from __future__ import annotations
 
 from newsprep.config import Config
-from newsprep.errors import NewsprepError
+from newsprep.errors import NewsprepError, UsageError
 from newsprep.textnorm import hash64
 
 SPLIT_ORDER = ("train", "validation", "test")
@@ -33,3 +33,31 @@ def assign(group: str, split_ratios: dict[str, float], seed: int) -> str:
         if u < acc:
             return name
     return next(iter(split_ratios))
+
+
+def parse_ratios(spec: str) -> dict[str, float]:
+    """`"0.8,0.1,0.1"` as train/validation/test ratios (UsageError if malformed)."""
+    parts = [p.strip() for p in spec.split(",")]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != len(SPLIT_ORDER):
+        raise UsageError(f"--splits {spec!r}: give three ratios train,validation,test "
+                         "such as 0.8,0.1,0.1")
+    return dict(zip(SPLIT_ORDER, values, strict=True))
+
+
+def with_splits(cfg: Config, spec: str | None = None, seed: int | None = None) -> Config:
+    """`cfg` with its [splits] ratios and/or seed replaced (validated like the file's)."""
+    section = dict(cfg.section("splits"))
+    if spec is not None:
+        section.update(parse_ratios(spec))
+    if seed is not None:
+        section["seed"] = int(seed)
+    out = Config({**cfg.data, "splits": section}, f"{cfg.path} with --splits/--seed")
+    try:
+        ratios(out)
+    except NewsprepError as exc:
+        raise UsageError(str(exc)) from None
+    return out
