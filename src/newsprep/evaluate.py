@@ -50,12 +50,12 @@ class EvalReport:
         title = f"{self.raw_dir}: {self.files} files" + (f", variant {self.variant}"
                                                          if self.variant else "")
         table = Table(title=title)
-        for col in ("detector", "precision", "recall", "F1", "tp", "fp", "fn", "files right"):
-            table.add_column(col, justify="left" if col == "detector" else "right")
+        for col in ("detector", "P", "R", "F1", "tp", "fp", "fn", "files right"):
+            table.add_column(col, justify="left" if col == "detector" else "right", no_wrap=True)
         for name, s in self.scores.items():
             table.add_row(name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}",
                           str(s.tp), str(s.fp), str(s.fn),
-                          f"{s.files_right}/{s.files} ({s.file_accuracy:.1%})")
+                          f"{s.files_right}/{s.files} {s.file_accuracy:.1%}")
         return table
 
     def to_dict(self, errors: bool = False) -> dict:
