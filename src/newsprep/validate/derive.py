@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from newsprep.flags import DUPLICATE_CONTENT
 
 Batch = pa.RecordBatch | pa.Table
+_WS = r"[\s\p{Z}\x{85}]"  # RE2: ASCII whitespace, Unicode separators, NEL
 
 
 def _col(batch: Batch, name: str) -> pa.Array:
@@ -30,8 +31,10 @@ def _col(batch: Batch, name: str) -> pa.Array:
 
 
 def _norm(arr: pa.Array) -> pa.Array:
-    """Lower-cased, inner whitespace collapsed, stripped."""
-    return pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(arr), r"\s+", " "))
+    """Lower-cased, inner whitespace collapsed, stripped. (Only runs of whitespace and
+    non-space whitespace are replaced: far fewer matches than every single space.)"""
+    collapsed = pc.replace_substring_regex(pc.utf8_lower(arr), r"\s{2,}|[\t\n\r\f\v]", " ")
+    return pc.utf8_trim_whitespace(collapsed)
 
 
 def first_line(text: pa.Array) -> pa.Array:
@@ -80,8 +83,15 @@ def duplicate_of_unflagged(batch: Batch) -> pa.Array:
     return pc.if_else(pc.not_equal(dup, flagged), msg, pa.scalar(None, pa.string()))
 
 
+def _edge(arr: pa.Array, pattern: str) -> pa.Array:
+    return pc.utf8_length(pc.struct_field(pc.extract_regex(arr, pattern), "ws"))
+
+
 def _stripped_len(arr: pa.Array) -> pa.Array:
-    return pc.utf8_length(pc.utf8_trim_whitespace(arr))
+    """Length without leading and trailing whitespace, without copying the strings."""
+    length, lead = pc.utf8_length(arr), _edge(arr, rf"^(?P<ws>{_WS}*)")
+    trail = _edge(arr, rf"(?P<ws>{_WS}*)$")
+    return pc.if_else(pc.equal(lead, length), 0, pc.subtract(pc.subtract(length, lead), trail))
 
 
 def _length(name: str) -> Callable[[Batch], pa.Array]:

@@ -33,7 +33,7 @@ class Expectations:
             res = ctx.result(f"{PREFIX}.{s.code}", s.meta.get("notes") or s.title)
             res.stats = {"expectation": s.title, "scope": s.scope, "rows": 0, "unexpected": 0}
             self.results[s.code] = res
-            missing = sorted(s.needs - set(ctx.usable))
+            missing = sorted((s.needs | {"id"}) - set(ctx.usable))
             if missing:
                 res.status = SKIPPED
                 res.message = (f"needs column(s) {', '.join(missing)}, missing or of the wrong "
