@@ -69,9 +69,12 @@ def _looks_binary(data: bytes) -> bool:
     return controls > 0.05 * len(sample)
 
 
+_BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _mostly_controls(text: str) -> bool:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\x0c")
+    bad = len(_BAD_CONTROLS.findall(sample))  # C0 controls but tab, LF, CR, FF
     return bad > 0.05 * max(1, len(sample))
 
 

@@ -37,6 +37,7 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a line is keyed several times per article
 def title_key(text: str) -> str:
     """The key under which two titles count as the same: folded, punctuation dropped."""
     return " ".join(_WORD.findall(fold(text)))
