@@ -21,6 +21,7 @@ CFG = load_config()
     ("Huawei says willing to sign 'no-spy' agreements", HEADLINE),
     ("West Bromwich Albion vs. Aston Villa - Football Match Report", HEADLINE),
     ("Could rivalry overshadow election?", HEADLINE),
+    ("Is your broadband slower at weekends? Here's why", HEADLINE),
     ("'Standoff' on Deutsche's LSE bid", HEADLINE),
     ("$1m payoff for former Shell boss", HEADLINE),
     ("Rivals of the £400 Apple...", HEADLINE),

@@ -15,9 +15,10 @@ _CLOSERS = "\"'”’»)]"
 _FINAL_STOP = re.compile(r"(?<!\.\.)[.;,:][" + re.escape(_CLOSERS) + r"]*\s*$")
 _FINAL_ASK = re.compile(r"[?!][" + re.escape(_CLOSERS) + r"]*\s*$")
 # A sentence end inside the line: a full stop after a word of 3+ letters (not "vs." or "St."),
-# a digit or a closing quote, then a capital.
+# a digit or a closing quote, then a capital. ("?" and "!" inside are headline style too:
+# "Is your broadband slower at weekends? Here's why".)
 _INNER_STOP = re.compile(r"(?:\b(?!(?:Inc|Ltd|Corp|Gov|Sen|Rep|Gen|Col|Sgt)\.)[^\W\d_]{3,}"
-                         r"|\d|[\"'”’)])[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]")
+                         r"|\d|[\"'”’)])[.][\"'”’]?\s+[\"'“‘]?[A-Z]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _OPENERS = "\"'“‘«(["
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
