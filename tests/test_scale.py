@@ -45,19 +45,27 @@ def test_bands_are_datasketchs_choice(threshold, num_perm):
     assert _bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
-def test_near_duplicates_found_and_unrelated_left_alone(texts):
+def _resolve(corpus: list[str]):
     cfg = load_config()
-    corpus = texts[:30] + [_edit(texts[3], 2, 5), texts[7], _edit(texts[9], 60, 6)]
     keys, sig16 = near_keys(corpus, scheme_of(cfg))
     index = DuplicateIndex(cfg)
     index.add(np.arange(len(corpus), dtype=np.uint64),
               np.array([content_key(hash_hex(t)) for t in corpus], dtype=np.uint64),
               keys, sig16)
-    res = index.resolve()
-    assert res.cluster[30] == 3 and res.near[30] and res.near[3]  # a light edit: near-duplicate
-    assert res.duplicate_of[31] == 7 and res.dup_content[31] and not res.near[31]  # exact copy
-    assert res.cluster[32] == -1  # a heavy edit is another article
-    assert (res.cluster[:30] == np.where(np.isin(np.arange(30), [3, 7]), np.arange(30), -1)).all()
+    return index.resolve()
+
+
+def test_near_duplicates_found_and_unrelated_left_alone(texts):
+    n = 20
+    light = [_edit(texts[i], 1, i) for i in range(n)]  # Jaccard about 0.96
+    heavy = [_edit(texts[i], 60, i) for i in range(n, 2 * n)]  # about 0.4
+    res = _resolve(texts[: 2 * n] + light + heavy + texts[:5])
+    found = [res.cluster[2 * n + i] == i and res.near[i] for i in range(n)]
+    assert sum(found) >= 0.9 * n  # LSH at threshold 0.8 misses a few percent at 0.96
+    assert (res.cluster[3 * n: 4 * n] == -1).all() and not res.near[n: 2 * n].any()
+    copies = slice(4 * n, 4 * n + 5)
+    assert (res.duplicate_of[copies] == np.arange(5)).all() and res.dup_content[copies].all()
+    assert not res.dup_content[: 4 * n].any()
 
 
 def test_record_deduper_matches_brute_force():

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import xxhash
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
@@ -58,16 +57,10 @@ def _params(num_perm: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a, b, pos
 
 
-_WORD_HASH: dict[str, int] = {}
-
-
-def _word_hash(word: str) -> int:
-    h = _WORD_HASH.get(word)
-    if h is None:
-        h = xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
-        if len(_WORD_HASH) < 1 << 20:
-            _WORD_HASH[word] = h
-    return h
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\n\r\x0b\x0c\x01")] = True
+_P = 0x100000001B3  # odd, so invertible modulo 2**64
+_P_INV = pow(_P, -1, 2**64)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -76,36 +69,71 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(29))
 
 
-def shingle_hashes(text: str, k: int) -> np.ndarray:
-    """64-bit hashes of the word k-shingles of `text`; at least one per text."""
-    toks = text.lower().translate(_PUNCT).split()
-    h = np.fromiter(map(_word_hash, toks), dtype=np.uint64, count=len(toks))
-    _, _, pos = _params(64, k)
-    n = max(1, len(toks) - k + 1)
-    acc = np.zeros(n, dtype=np.uint64)
+def _powers(base: int, n: int) -> np.ndarray:
+    out = np.ones(n + 1, dtype=np.uint64)
+    out[1:] = np.cumprod(np.full(n, base, dtype=np.uint64))
+    return out
+
+
+def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit hash of every token of `texts`, index of the text it is in), all in one pass of
+    numpy over the joined bytes: a polynomial hash of each token's bytes, normalised to its
+    start, then mixed. Tokens: lower-cased, ASCII punctuation as space, split on ASCII space."""
+    joined = "\x01".join(t.lower().translate(_PUNCT) for t in texts)
+    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    n = len(data)
+    edge = np.diff(np.concatenate(([1], _SPACE[data], [1])).astype(np.int8))
+    starts, ends = np.nonzero(edge == -1)[0], np.nonzero(edge == 1)[0]
     with np.errstate(over="ignore"):
-        for j in range(min(k, len(toks))):
-            acc += h[j: j + n] * pos[j]
-        return _mix(acc + np.uint64(min(k, len(toks))))
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(data.astype(np.uint64) * _powers(_P, n)[:n], out=prefix[1:])
+        raw = (prefix[ends] - prefix[starts]) * _powers(_P_INV, n)[starts]
+        hashes = _mix(raw ^ (ends - starts).astype(np.uint64) * _MIX)
+    text_of = np.searchsorted(np.nonzero(data == 1)[0], starts)
+    return hashes, text_of
+
+
+def _shingles(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes of the word k-shingles of `texts`, start offset of each text's shingles); a text
+    of fewer than k words has one shingle of all its words (none: of nothing)."""
+    h, text_of = _token_hashes(texts)
+    _, _, pos = _params(64, k)
+    t = len(h)
+    acc = np.zeros(t, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(min(k, t)):
+            acc[: t - j] += h[j:] * pos[j]
+        valid = np.zeros(t, dtype=bool)
+        if t >= k:
+            valid[: t - k + 1] = text_of[k - 1:] == text_of[: t - k + 1]
+        sh, owner = _mix(acc + np.uint64(k))[valid], text_of[valid]
+        counts = np.bincount(text_of, minlength=len(texts))
+        short = np.nonzero(counts < k)[0]
+        if len(short):
+            first = np.concatenate(([0], np.cumsum(counts)))
+            extra = [_mix((h[first[i]: first[i] + counts[i]] * pos[: counts[i]]).sum(
+                dtype=np.uint64) + np.uint64(counts[i])) for i in short]
+            order = np.argsort(np.concatenate((owner, short)), kind="stable")
+            sh = np.concatenate((sh, np.array(extra, dtype=np.uint64)))[order]
+            owner = np.concatenate((owner, short))[order]
+    return sh, np.searchsorted(owner, np.arange(len(texts)))
+
+
+def shingle_hashes(text: str, k: int) -> np.ndarray:
+    """64-bit hashes of the word k-shingles of `text`; at least one."""
+    return _shingles([text], k)[0]
 
 
 def signatures(texts: list[str], scheme: Scheme) -> np.ndarray:
     """The MinHash signatures of `texts`: uint32 array of shape (len(texts), num_perm)."""
     a, b, _ = _params(scheme.num_perm, scheme.shingle_words)
     out = np.empty((len(texts), scheme.num_perm), dtype=np.uint32)
-    start = 0
-    while start < len(texts):
-        parts, total, stop = [], 0, start
-        while stop < len(texts) and (total < _BATCH_SHINGLES or not parts):
-            parts.append(shingle_hashes(texts[stop], scheme.shingle_words))
-            total += len(parts[-1])
-            stop += 1
-        flat = np.concatenate(parts)
-        offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    step = max(1, _BATCH_SHINGLES // 300)
+    for start in range(0, len(texts), step):
+        flat, offsets = _shingles(texts[start: start + step], scheme.shingle_words)
         with np.errstate(over="ignore"):
             hv = (a[:, None] * flat[None, :] + b[:, None]) >> np.uint64(32)
-        out[start:stop] = np.minimum.reduceat(hv, offsets, axis=1).T.astype(np.uint32)
-        start = stop
+        out[start: start + step] = np.minimum.reduceat(hv, offsets, axis=1).T.astype(np.uint32)
     return out
 
 
