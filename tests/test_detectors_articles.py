@@ -83,6 +83,8 @@ Celebrity chef opens new restaurant in Paris
                "Follow us on Twitter"],
      "Cyclists gathered outside the town hall before the council vote. Photo: John Smith"),
     (QUESTION, [], "So what happens next?"),
+    (QUESTION + "___\nShare this article\n", ["___", "Share this article"],
+     "So what happens next?"),
     (HEADLINES, ["Stock markets rally on trade hopes",
                  "Celebrity chef opens new restaurant in Paris"],
      "The Met Office has issued an amber warning for wind until Monday morning."),

@@ -70,6 +70,10 @@ def test_link_prefix(line, rest):
     ("Read More", True),
     ("Advertisement", True),
     ("Copyright 2019 Example Media. All rights reserved.", True),
+    ("Click to share on Facebook (Opens in new window)", True),
+    ("More from Europe", True),
+    ("Posted in Politics, World", True),
+    ("Subscribe now", True),
     ("The company said it would share the data with regulators.", False),
     ("Readers were asked to comment on the policy.", False),
     ("Read the full judgment, the judge told the court, before deciding.", False),
@@ -88,6 +92,7 @@ def test_boilerplate(line, expected):
     ("Associated Press writers contributed to this report.", True),
     ("Clark Boyd is technology correspondent for The World", True),
     ("Jim can be reached at: jim@example.com", True),
+    ("Image copyright Getty Images", True),
     ("Stock markets rally on trade hopes", False),
     ("The photo was taken in 1999.", False),
 ])

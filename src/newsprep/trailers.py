@@ -23,6 +23,8 @@ from newsprep.textnorm import title_key
 from newsprep.titles import is_repeat
 from newsprep.topic import article_vocabulary, topic_overlap
 
+_RULE = re.compile(r"^\s*([-_=*~#•·+])(\s*\1){2,}\s*$")
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -127,6 +129,8 @@ def evidence(line: Line, ctx: Context, cfg: Config) -> float:
 def is_trailer(line: Line, ctx: Context, cfg: Config) -> bool:
     if decisive_reason(line.text, ctx, cfg) is not None:
         return True
+    if ctx.below_is_trailer and _RULE.match(line.text):
+        return True  # a rule ("___", "* * *") above a trailer block belongs to the block
     return (evidence(line, ctx, cfg) >= cfg.get("trailer", "threshold", 2.0)
             and not is_kept(line.text, cfg))
 
