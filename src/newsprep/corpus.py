@@ -15,6 +15,7 @@ from newsprep.textnorm import hash64, line_key, title_key, vocabulary, word_form
 
 STATS_FORMAT = 3  # bump when the fields change (cached pass-1 statistics must not be reused)
 DF_CHARS = 4000  # words of an article's first this many characters count for the IDF
+DF_MAX_WORDS = 2_000_000  # above this many distinct words, words seen once are dropped
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
 
 
@@ -51,9 +52,16 @@ class CorpusStats:
         self.articles += other.articles
         self.titles.merge(other.titles)
         self.doc_freq.update(other.doc_freq)
+        if len(self.doc_freq) > DF_MAX_WORDS:
+            self._prune_words()
         self.head_pairs.merge(other.head_pairs)
         self.tail_pairs.merge(other.tail_pairs)
         self._idf = {}
+
+    def _prune_words(self) -> None:
+        """Lossy counting: forget the words seen in one article only (a missing word weighs as
+        a word of one article), so memory stays bounded on a huge corpus."""
+        self.doc_freq = Counter({w: c for w, c in self.doc_freq.items() if c > 1})
 
     def freeze(self) -> CorpusStats:
         """Turn the pair sets into per-line counts; the pairs are dropped (smaller to ship)."""
@@ -66,11 +74,12 @@ class CorpusStats:
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word, its likely inflections included (the most
-        frequent form counts): log((articles + 1) / (df + 1)) + 0.1. A word most articles use
-        weighs almost nothing; in a corpus of one article every word weighs the same."""
+        frequent form counts; an unknown word counts as a word of one article):
+        log((articles + 1) / (df + 1)) + 0.1. A word most articles use weighs almost nothing;
+        in a corpus of one article every word weighs the same."""
         value = self._idf.get(word)
         if value is None:
-            df = max(self.doc_freq.get(f, 0) for f in word_forms(word))
+            df = max(1, max(self.doc_freq.get(f, 0) for f in word_forms(word)))
             value = self._idf[word] = math.log((self.articles + 1) / (df + 1)) + 0.1
         return value
 
