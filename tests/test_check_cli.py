@@ -21,7 +21,7 @@ def test_a_passing_dataset_exits_0_with_a_summary(built):  # noqa: F811
     result = runner.invoke(app, ["check", str(built)])
     assert result.exit_code == 0, result.output
     assert f"newsprep check {built}: passed" in result.stdout
-    assert "0 failed" in result.stdout
+    assert "checks: 0 failed" in result.stdout
 
 
 def test_a_failing_dataset_exits_1_and_the_json_names_rows_and_values(ds, tmp_path):  # noqa: F811
@@ -73,3 +73,19 @@ def test_an_unwritable_report_exits_2(built, tmp_path):  # noqa: F811
     result = runner.invoke(app, ["check", str(built), "--json", str(target)])
     assert result.exit_code == 2
     assert "cannot write the report" in result.stderr
+
+
+def test_a_shard_that_is_a_folder_is_an_io_error_exit_2(ds):  # noqa: F811
+    (ds / "data" / "train-00009-of-00010.parquet").mkdir()
+    result = runner.invoke(app, ["check", str(ds)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("newsprep: error: ")
+    assert "train-00009-of-00010.parquet: is a folder, not a file" in result.stderr
+
+
+def test_a_truncated_shard_is_a_data_failure_exit_1(ds):  # noqa: F811
+    victim = sorted((ds / "data").glob("*.parquet"))[0]
+    victim.write_bytes(victim.read_bytes()[:100])
+    result = runner.invoke(app, ["check", str(ds)])
+    assert result.exit_code == 1
+    assert f"data/{victim.name}: unreadable Parquet file" in result.stdout

@@ -172,7 +172,7 @@ def check(
 
     Exit status: 0 the data passes, 1 the data fails a check, 2 a usage or I/O error."""
     from newsprep.check import check as run_check
-    from newsprep.validate.render import summary_table, write_html, write_json
+    from newsprep.validate.render import summary, write_html, write_json
 
     to_stdout = json_out is not None and str(json_out) == "-"
     try:
@@ -186,6 +186,5 @@ def check(
         err_console().print(f"newsprep: error: {exc}", markup=False)
         raise typer.Exit(2) from None
     if not quiet:
-        (err_console() if to_stdout else out_console()).print(summary_table(report,
-                                                                            verbose=verbose))
+        (err_console() if to_stdout else out_console()).print(summary(report, verbose=verbose))
     raise typer.Exit(0 if report.valid else 1)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from rich.table import Table
+from rich.console import Group
 from rich.text import Text
 
 from newsprep.errors import UsageError
@@ -17,25 +17,23 @@ _STYLE = {FAILED: "bold red", WARNING: "yellow", PASSED: "green", SKIPPED: "dim"
 TEMPLATE = "report.html.j2"
 
 
-def summary_table(report: CheckReport, *, verbose: bool = False) -> Table:
-    """Failing and warning checks (all checks with `verbose`), one line each."""
+def summary(report: CheckReport, *, verbose: bool = False) -> Group:
+    """The verdict, then one line per failing and warning check (every check with `verbose`)
+    naming its first failing row and value, then the counts. Lines wrap; nothing is cut."""
     verdict = "passed" if report.valid else "FAILED"
-    title = Text(f"newsprep check {report.dataset}: {verdict}",
-                 style="bold green" if report.valid else "bold red")
-    table = Table(title=title, title_justify="left", show_header=False, box=None)
-    table.add_column("status", no_wrap=True)
-    table.add_column("check", no_wrap=True)
-    table.add_column("detail", overflow="fold")
+    lines = [Text(f"newsprep check {report.dataset}: {verdict}",
+                  style="bold green" if report.valid else "bold red")]
     shown = report.ordered() if verbose else [r for r in report.ordered()
                                               if r.status in (FAILED, WARNING)]
     for r in shown:
-        table.add_row(Text(r.status, style=_STYLE[r.status]), Text(r.code), Text(r.detail()[:240]))
-    counts = {s: sum(r.status == s for r in report.results) for s in _STYLE}
-    table.add_row(Text(""), Text("checks"), Text(", ".join(f"{n} {s}" for s, n in counts.items())))
-    table.add_row(Text(""), Text("rows"), Text(f"{report.stats.get('rows', 0)} in "
-                                               f"{report.stats.get('shards', 0)} shards, "
-                                               f"{report.stats.get('seconds', 0)} s"))
-    return table
+        line = Text(f"{r.status:>8} ", style=_STYLE[r.status])
+        line.append(r.code, style="bold")
+        line.append(f": {r.detail()[:400]}")
+        lines.append(line)
+    counts = ", ".join(f"{sum(r.status == s for r in report.results)} {s}" for s in _STYLE)
+    lines.append(Text(f"{report.stats.get('rows', 0)} rows in {report.stats.get('shards', 0)} "
+                      f"shards; checks: {counts}; {report.stats.get('seconds', 0)} s"))
+    return Group(*lines)
 
 
 def to_json(report: CheckReport) -> str:

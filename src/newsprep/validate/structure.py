@@ -8,17 +8,25 @@ from collections import defaultdict
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsprep.errors import UsageError
 from newsprep.schema import CONTRACT_COLUMNS, SCHEMA
 from newsprep.validate.registry import CheckContext, register
 from newsprep.validate.results import WARNING, CheckResult, Failure
 
 
 def open_shards(ctx: CheckContext) -> None:
-    """Open every shard's footer; unreadable ones (truncated, not Parquet) go to `open_errors`."""
+    """Open every shard's footer; unreadable ones (truncated, not Parquet) go to `open_errors`.
+
+    A shard that cannot be read at all (permissions, not a file) is an I/O error: `UsageError`."""
     for shard in ctx.folder.shards:
+        where = ctx.folder.root / shard.rel
         try:
             ctx.files[shard.rel] = pq.ParquetFile(shard.path)
+        except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
+            raise UsageError(f"{where}: cannot read: {exc}") from None
         except (OSError, pa.ArrowException) as exc:
+            if shard.path.is_dir():
+                raise UsageError(f"{where}: is a folder, not a file") from None
             ctx.open_errors[shard.rel] = str(exc).splitlines()[0]
     ctx.usable = usable_columns(ctx)
 
