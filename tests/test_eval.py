@@ -191,3 +191,21 @@ def test_cli_eval_bad_variant_exits_2(tmp_path):
     labels.write_text("", encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", str(tmp_path), str(labels), "--variant", "x"])
     assert result.exit_code == 2
+
+
+def test_unlabelled_files_count_for_the_statistics_only(tmp_path):
+    """b.txt has no label: it is not scored, but its title makes a.txt's last line a trailer."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    body = ("Oil prices rose on Monday as producers cut output.\n\n"
+            "Traders said oil prices could rise further this week.\n\n")
+    (raw / "a.txt").write_text("Oil prices rise\n\n" + body + "Oil prices rise on output cuts\n",
+                               encoding="utf-8")
+    label = {"file": "a.txt", "title": "Oil prices rise", "repeated_title_lines": 0,
+             "trailer_lines": ["Oil prices rise on output cuts"]}
+    alone = evaluate(raw, [label])
+    (raw / "b.txt").write_text("Oil prices rise on output cuts\n\nBody of b.\n", encoding="utf-8")
+    both = evaluate(raw, [label])
+    assert alone.files == both.files == 1
+    assert alone.scores["trailer"].fn == 1
+    assert both.scores["trailer"].tp == 1 and both.scores["trailer"].fp == 0

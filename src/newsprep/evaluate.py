@@ -88,18 +88,17 @@ def load_labels(path: str | Path) -> list[dict]:
 
 
 def _articles(raw_dir: Path, labels: dict[str, dict], names: list[str]):
-    """The labelled raw articles, in the build's order, each with its (variant) text and label."""
+    """Every raw article under `raw_dir` in the build's order (all of them count for the corpus
+    statistics), each with its label (None if unlabelled) and, if labelled, its variant text."""
     inv = discover(raw_dir)
-    out: list[tuple[RawArticle | Quarantined, dict]] = []
+    out: list[tuple[RawArticle | Quarantined, dict | None]] = []
     for task in inv.tasks:
-        if task.rel not in labels:
-            continue
         for item in read(raw_dir, task, 10**9):
-            label = labels[task.rel]
-            if isinstance(item, RawArticle):
+            label = labels.get(task.rel)
+            if label is not None and isinstance(item, RawArticle):
                 item.text, label = eval_variants.apply(names, item.text, label)
             out.append((item, label))
-    missing = set(labels) - {label["file"] for _, label in out}
+    missing = set(labels) - {label["file"] for _, label in out if label is not None}
     if missing:
         raise NewsprepError(f"{raw_dir}: labelled files not found: {', '.join(sorted(missing))}")
     return out
@@ -141,10 +140,11 @@ def evaluate(raw_dir: str | Path, labels: str | Path | list[dict], *, variant: s
     raws = [item for item, _ in pairs if isinstance(item, RawArticle)]
     records = iter(detect(raws, cfg, isolated=eval_variants.ISOLATED in names))
     results = [next(records) if isinstance(item, RawArticle) else item for item, _ in pairs]
-    report = EvalReport(str(raw_dir), "+".join(names), files=len(pairs))
+    report = EvalReport(str(raw_dir), "+".join(names), files=len(by_file))
     for (item, label), record in zip(pairs, results, strict=True):
-        text = item.text if isinstance(item, RawArticle) else ""
-        _score_file(report, label, record, text.split("\n"))
+        if label is not None:
+            text = item.text if isinstance(item, RawArticle) else ""
+            _score_file(report, label, record, text.split("\n"))
     if any("title_shared_with" in label for label in label_list):
         _score_duplicates(report, pairs, results, cfg)
     return report
@@ -178,17 +178,20 @@ def _score_duplicates(report: EvalReport, pairs, results, cfg: Config) -> None:
     dup = _duplicates(results, cfg)
     source = {i: r["source"] for i, r in enumerate(results) if isinstance(r, dict)}
     by_id = {r["id"]: r["source"] for r in results if isinstance(r, dict)}
+    labelled = {label["file"] for _, label in pairs if label is not None}
     groups: dict[int, list[str]] = defaultdict(list)
     for i, group in dup["group"].items():
-        groups[group].append(source[i])
+        if source[i] in labelled:
+            groups[group].append(source[i])
     got_shared = {tuple(sorted((a, b))) for g in groups.values() for a in g for b in g if a != b}
     want_shared = {tuple(sorted((label["file"], other))) for _, label in pairs
-                   for other in label.get("title_shared_with") or []}
+                   if label is not None for other in label.get("title_shared_with") or []}
     # Which copy is "the first" is a convention (the build: first in sorted source order; the
     # labels: the file the copy was made from), so a pair is scored without its direction.
-    got_dup = {tuple(sorted((source[i], by_id[d]))) for i, d in dup["dup_of"].items() if d}
+    got_dup = {tuple(sorted((source[i], by_id[d]))) for i, d in dup["dup_of"].items()
+               if d and source[i] in labelled and by_id[d] in labelled}
     want_dup = {tuple(sorted((label["file"], label["duplicate_of"]))) for _, label in pairs
-                if label.get("duplicate_of")}
+                if label is not None and label.get("duplicate_of")}
     for name, got, want in (("title_shared_with", got_shared, want_shared),
                             ("duplicate_of", got_dup, want_dup)):
         report.scores[name] = pair_score(got, want)
