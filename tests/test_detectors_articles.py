@@ -115,3 +115,25 @@ def test_switched_off_detectors_remove_nothing():
     seg = segment(page, None, cfg)
     assert (seg.title_repeats, seg.header_lines, seg.trailer_lines) == ([], [], [])
     assert len(seg.body) == len(page.lines)
+
+
+def test_demo_corpus_counts_match_its_manifest():
+    """examples/raw is another (invented) site, hand-labelled in its MANIFEST.md: the numbers of
+    repeats, header lines and trailer lines must be right for every article listed there."""
+    import re
+
+    from newsprep.evaluate import detect
+    from newsprep.ingest import discover, read
+
+    from .conftest import EXAMPLES
+
+    manifest = (EXAMPLES / "MANIFEST.md").read_text(encoding="utf-8")
+    want = {m[0]: tuple(map(int, m[1:])) for m in re.findall(
+        r"^\| `([^`]+)` \| .*? \| (\d+) \| (\d+) \| (\d+) \|$", manifest, re.M)}
+    assert len(want) >= 30, "MANIFEST.md table not found"
+    raws = [item for task in discover(EXAMPLES).tasks for item in read(EXAMPLES, task, 10**7)
+            if isinstance(item, RawArticle)]
+    got = {r["source"]: (len(r["title_repeats"]), len(r["header_lines"]), len(r["trailer_lines"]))
+           for r in detect(raws, CFG) if isinstance(r, dict)}
+    wrong = {src: (counts, got.get(src)) for src, counts in want.items() if got.get(src) != counts}
+    assert not wrong
