@@ -194,3 +194,22 @@ def test_commits_use_the_git_identity_or_a_default(two_builds, tmp_path, monkeyp
     else:
         assert author == "newsprep <newsprep@localhost>|newsprep <newsprep@localhost>"
         assert tagger.strip() == "newsprep <newsprep@localhost>"
+
+
+def test_a_non_empty_folder_that_is_not_a_repository_is_refused(two_builds, tmp_path):
+    target = tmp_path / "photos"
+    target.mkdir()
+    (target / "holiday.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(newsprep.NewsprepError, match="not empty and is not a git repository"):
+        newsprep.publish(two_builds[0], version="1.0.0", to=target)
+    assert sorted(p.name for p in target.iterdir()) == ["holiday.jpg"]
+
+
+def test_load_works_on_a_repository_with_local_changes(two_builds, tmp_path):
+    repo = tmp_path / "releases"
+    newsprep.publish(two_builds[0], version="1.0.0", to=repo)
+    (repo / "scratch.txt").write_text("work in progress")
+    with pytest.raises(newsprep.NewsprepError, match="uncommitted changes"):
+        newsprep.publish(two_builds[1], version="1.1.0", to=repo, dry_run=True)
+    ds = newsprep.load(repo, version="1.0.0", cache_dir=str(tmp_path / "cache"))
+    assert sum(s.num_rows for s in ds.values()) == len(rows_by_id(two_builds[0]))

@@ -145,9 +145,9 @@ def sample_record(folder: Path, split_files: dict[str, list[str]]) -> dict | Non
     """The first record of the first non-empty split, text shortened for the card."""
     for files in split_files.values():
         for rel in files:
-            table = pq.read_table(Path(folder) / rel).slice(0, 1)
-            if table.num_rows:
-                row = table.to_pylist()[0]
+            batch = next(pq.ParquetFile(Path(folder) / rel).iter_batches(batch_size=1), None)
+            if batch is not None and batch.num_rows:
+                row = batch.to_pylist()[0]
                 if len(row["text"]) > _SAMPLE_CHARS:
                     row["text"] = row["text"][:_SAMPLE_CHARS] + "…"
                 return row

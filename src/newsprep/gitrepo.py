@@ -54,20 +54,29 @@ def is_repo(path: Path) -> bool:
     return bool(out) and Path(out).resolve() == Path(path).resolve()
 
 
+def list_tags(repo: Path) -> list[str]:
+    return git(Path(repo), "tag", "--list").decode().split()
+
+
 class GitTarget:
     """Release target: the git repository at `path` (created on the first release)."""
 
     def __init__(self, path: Path):
         self.path = Path(path).absolute()
         self.exists = is_repo(self.path)
+        if not self.exists and self.path.exists() and any(self.path.iterdir()):
+            raise NewsprepError(
+                f"{self.path}: exists, is not empty and is not a git repository; "
+                "give a new folder or a release repository"
+            )
+        if self.exists and git(self.path, "status", "--porcelain").strip():
+            raise NewsprepError(f"{self.path}: the repository has uncommitted changes")
 
     def describe(self) -> str:
         return f"git repository {self.path}"
 
     def tags(self) -> list[str]:
-        if not self.exists:
-            return []
-        return git(self.path, "tag", "--list").decode().split()
+        return list_tags(self.path) if self.exists else []
 
     def files(self, rev: str) -> list[str]:
         out = git(self.path, "ls-tree", "-r", "-z", "--name-only", rev).decode()
@@ -90,8 +99,6 @@ class GitTarget:
             self.path.mkdir(parents=True, exist_ok=True)
             git(self.path, "init", "-q", "-b", "main")
             self.exists = True
-        if git(self.path, "status", "--porcelain").strip():
-            raise NewsprepError(f"{self.path}: the repository has uncommitted changes")
         for rel in self.head_files():
             (self.path / rel).unlink(missing_ok=True)
         for src in sorted(Path(staged).rglob("*")):

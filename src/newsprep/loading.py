@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsprep import releasenotes
 from newsprep.errors import NewsprepError
-from newsprep.gitrepo import GitTarget, export, is_repo
+from newsprep.gitrepo import export, is_repo, list_tags
 
 
 def _missing(where: str, tag: str, tags: list[str]) -> NewsprepError:
@@ -35,7 +35,7 @@ def load(repo_or_path: str | Path, version: str, **kwargs):
                 "streaming=True needs the files to stay: export the tag with "
                 "`git archive` and stream that folder"
             )
-        tags = GitTarget(path).tags()
+        tags = list_tags(path)
         if tag not in tags:
             raise _missing(str(path), tag, tags)
         with tempfile.TemporaryDirectory(prefix="newsprep-load-") as tmp:
