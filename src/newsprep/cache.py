@@ -16,6 +16,7 @@ from pathlib import Path
 import xxhash
 
 from newsprep.corpus import CorpusStats
+from newsprep.ingest import input_path
 
 _DB = "stats.sqlite"
 
@@ -48,7 +49,7 @@ class Cache:
     def key(self, root: Path, task) -> bytes:
         """Hash of the bytes of `task` (a file, or a range of one) with the salt."""
         root = Path(root)
-        path = root if root.is_file() else root / task.rel
+        path = input_path(root, task)  # the real path: `rel` escapes non-UTF-8 names
         h = xxhash.xxh3_128()
         h.update(f"{self.salt}\x00{task.kind}\x00".encode())
         try:

@@ -197,8 +197,14 @@ def _add_file(inv: Inventory, entry: os.DirEntry, rel: str) -> None:
     inv.tasks.append(Task(name, kind, st.st_size, "" if name == rel else rel))
 
 
-def _path(root: Path, task: Task) -> Path:
-    return root if root.is_file() else root / (task.path or task.rel)
+def input_path(root: Path, task) -> Path:
+    """The real path of a task's file (`Task`, or anything with `rel` and maybe `path`): `rel`
+    is how the source column spells it, which differs for names that are not UTF-8."""
+    root = Path(root)
+    return root if root.is_file() else root / (getattr(task, "path", "") or task.rel)
+
+
+_path = input_path
 
 
 def _open_regular(path: Path, max_bytes: int | None) -> io.BufferedReader:
@@ -227,7 +233,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def read(root: Path, task: Task, max_bytes: int) -> Iterator[RawArticle | Quarantined]:
     """The articles of one input file, or why they cannot be had."""
-    path = _path(Path(root), task)
+    path = input_path(root, task)
     if task.kind == "jsonl":
         yield from _read_jsonl(path, task.rel, max_bytes)
         return

@@ -6,10 +6,10 @@ file is streamed whole by one worker. Ranges start at line starts; articles keep
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsprep.ingest import Quarantined, RawArticle, Task, _jsonl_article, _path
+from newsprep.ingest import Quarantined, RawArticle, Task, _jsonl_article, input_path
 
 SPLITTABLE = (".jsonl", ".ndjson")
 _SCAN = 1 << 22
@@ -23,6 +23,7 @@ class JsonlRange:
     start: int
     end: int
     line0: int
+    path: str = ""  # the real relative path when `rel` escapes a non-UTF-8 name
 
     @property
     def size(self) -> int:
@@ -38,7 +39,8 @@ def plan(root: Path, tasks: list[Task], target: int) -> list[Task | JsonlRange]:
     out: list[Task | JsonlRange] = []
     for task in tasks:
         if task.kind == "jsonl" and task.size > target and task.rel.lower().endswith(SPLITTABLE):
-            out.extend(split(_path(Path(root), task), task.rel, target))
+            out.extend(replace(r, path=task.path)
+                       for r in split(input_path(root, task), task.rel, target))
         else:
             out.append(task)
     return out
@@ -72,7 +74,7 @@ def split(path: Path, rel: str, target: int) -> list[JsonlRange]:
 
 def read_range(root: Path, rng: JsonlRange, max_bytes: int) -> Iterator[RawArticle | Quarantined]:
     """The articles of one range (as `ingest.read` gives those of a whole file)."""
-    path = Path(root) if Path(root).is_file() else Path(root) / rng.rel
+    path = input_path(root, rng)
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
