@@ -17,15 +17,15 @@ from .test_build import tree_digest
 
 @pytest.fixture
 def parsed(monkeypatch) -> list[str]:
-    """The inputs pass 1 reads and parses (the build runs in this process: workers=1)."""
+    """The articles pass 1 parses (the build runs in this process: workers=1)."""
     seen: list[str] = []
-    real = passes._add_pages
+    real = passes.page_of
 
-    def counting(stats, shared, task):
-        seen.append(task.rel)
-        real(stats, shared, task)
+    def counting(raw):
+        seen.append(raw.source)
+        return real(raw)
 
-    monkeypatch.setattr(passes, "_add_pages", counting)
+    monkeypatch.setattr(passes, "page_of", counting)
     return seen
 
 

@@ -30,6 +30,7 @@ from newsprep.textnorm import hash_hex
 
 QUARANTINE_FILE = ".newsprep/quarantine.jsonl"
 PARTS_DIR = ".newsprep/parts"
+SPILL_DIR = ".newsprep/spill"
 CHUNK_BYTES = 4 << 20
 CHUNK_TASKS = 256
 
@@ -105,17 +106,19 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         (stage / PARTS_DIR).mkdir(parents=True)
         store = open_cache(cache, out, f"{__version__}:{STATS_FORMAT}:{config_hash}")
         shared = {"root": root, "max_bytes": max_bytes, "cfg": cfg, "cache": store}
+        spills = _spills(eng, stage, chunks)
         with _timed(timings, "pass1"):
-            stats = _scan(eng, chunks, shared, bar, len(inv.tasks))
+            stats = _scan(eng, chunks, spills, shared, bar, len(inv.tasks))
             shared["stats"] = stats.freeze()
             shared["cache"] = None
         with _timed(timings, "pass2"):
-            index, parts = _records(stage, inv, chunks, eng, shared, summary, bar)
+            index, parts = _records(stage, inv, chunks, spills, eng, shared, summary, bar)
         with _timed(timings, "dedup"):
             result = index.resolve()
         with _timed(timings, "write"):
             split_files = write_final(stage, cfg, parts, result, split_ratios, summary)
             shutil.rmtree(stage / PARTS_DIR)
+            shutil.rmtree(stage / SPILL_DIR, ignore_errors=True)
         with _timed(timings, "docs"):
             if store is not None:
                 store.close()
@@ -136,22 +139,35 @@ def staged_output_for(out: Path):
     return staged_output(out)
 
 
-def _scan(eng: Engine, chunks, shared, bar, total: int) -> CorpusStats:
+def _spills(eng: Engine, stage: Path, chunks) -> list[Path | None]:
+    """Where pass 1 keeps what it read for pass 2: local disk, for the local engine only."""
+    if not isinstance(eng, LocalEngine):
+        return [None] * len(chunks)
+    (stage / SPILL_DIR).mkdir(parents=True, exist_ok=True)
+    return [stage / SPILL_DIR / f"{i:06d}.pkl" for i in range(len(chunks))]
+
+
+def _scan(eng: Engine, chunks, spills, shared, bar, total: int) -> CorpusStats:
     """Pass 1: the corpus statistics, merged in chunk order."""
     task_id = bar.add_task("scanning", total=total)
     stats = CorpusStats()
-    for chunk, part in zip(chunks, eng.map_ordered(passes.pass1, chunks, shared), strict=True):
+    if isinstance(eng, LocalEngine):
+        results = eng.map_ordered(passes.pass1_spill, list(zip(chunks, spills, strict=True)),
+                                  shared)
+    else:
+        results = eng.map_ordered(passes.pass1, chunks, shared)
+    for chunk, part in zip(chunks, results, strict=True):
         stats.merge(part)
         bar.advance(task_id, len(chunk))
     return stats
 
 
-def _pass2_parts(eng: Engine, chunks, shared, parts_dir: Path):
+def _pass2_parts(eng: Engine, chunks, spills, shared, parts_dir: Path):
     """(part file, metas) per chunk, in order: workers write the part files themselves where
     they share this file system (local engine), else the driver writes what they send back."""
     paths = [parts_dir / f"{i:06d}.parquet" for i in range(len(chunks))]
     if isinstance(eng, LocalEngine):
-        jobs = list(zip(chunks, paths, strict=True))
+        jobs = list(zip(chunks, paths, spills, strict=True))
         yield from zip(paths, eng.map_ordered(passes.pass2_part, jobs, shared), strict=True)
         return
     import pyarrow.parquet as pq
@@ -167,8 +183,8 @@ def _pass2_parts(eng: Engine, chunks, shared, parts_dir: Path):
         yield path, [meta for _, meta in results]
 
 
-def _records(stage: Path, inv: Inventory, chunks, eng: Engine, shared, summary: BuildSummary,
-             bar) -> tuple[DuplicateIndex, list[tuple[Path, np.ndarray]]]:
+def _records(stage: Path, inv: Inventory, chunks, spills, eng: Engine, shared,
+             summary: BuildSummary, bar) -> tuple[DuplicateIndex, list[tuple[Path, np.ndarray]]]:
     """Pass 2: records into part files, quarantines into the quarantine file. Returns the
     duplicate index of the kept rows and, per part file, the mask of its kept rows."""
     task_id = bar.add_task("cleaning", total=len(inv.tasks))
@@ -179,7 +195,8 @@ def _records(stage: Path, inv: Inventory, chunks, eng: Engine, shared, summary: 
         for q in inv.unreadable:
             _quarantine(qfile, summary, q)
         for chunk, (path, chunk_metas) in zip(
-                chunks, _pass2_parts(eng, chunks, shared, stage / PARTS_DIR), strict=True):
+                chunks, _pass2_parts(eng, chunks, spills, shared, stage / PARTS_DIR),
+                strict=True):
             for meta in chunk_metas:
                 for q in meta.quarantined:
                     _quarantine(qfile, summary, q)

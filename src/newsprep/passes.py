@@ -22,6 +22,7 @@ from newsprep.ingest import Quarantined, RawArticle, Task, read
 from newsprep.ranges import JsonlRange, read_range
 from newsprep.record import make_record, page_of
 from newsprep.schema import SCHEMA
+from newsprep.spill import SpillWriter, replay
 from newsprep.textnorm import hash64, title_key
 
 BATCH_ROWS = 2_000
@@ -50,50 +51,63 @@ def articles(shared: dict[str, Any], task: Task | JsonlRange) -> Iterator[RawArt
     return read(root, task, max_bytes)
 
 
-def pass1(shared: dict[str, Any], chunk: list) -> CorpusStats:
-    """The corpus statistics of the articles of `chunk`."""
+def pass1(shared: dict[str, Any], chunk: list, spill: Path | None = None) -> CorpusStats:
+    """The corpus statistics of the articles of `chunk`; what is read is kept in `spill`."""
     cache = shared.get("cache")
+    writer = SpillWriter(spill) if spill is not None else None
     stats = CorpusStats()
-    for task in chunk:
+    for i, task in enumerate(chunk):
         if cache is None:
-            _add_pages(stats, shared, task)
+            _add_pages(stats, _read(shared, task, i, writer))
             continue
         key = cache.key(shared["root"], task)
         part = cache.get_stats(key)
         if part is None:
             part = CorpusStats()
-            _add_pages(part, shared, task)
+            _add_pages(part, _read(shared, task, i, writer))
             cache.put_stats(key, part)
         stats.merge(part)
     if cache is not None:
         cache.flush()
+    if writer is not None:
+        writer.close()
     return stats
 
 
-def _add_pages(stats: CorpusStats, shared: dict[str, Any], task) -> None:
-    for item in articles(shared, task):
+def pass1_spill(shared: dict[str, Any], job: tuple[list, Path]) -> CorpusStats:
+    """`pass1` for a (chunk, spill file) job."""
+    return pass1(shared, *job)
+
+
+def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None):
+    items = articles(shared, task)
+    return writer.items(index, items) if writer is not None else items
+
+
+def _add_pages(stats: CorpusStats, items) -> None:
+    for item in items:
         if isinstance(item, RawArticle):
             page = page_of(item)
             if page.title:
                 stats.add(page)
 
 
-def pass2(shared: dict[str, Any], chunk: list) -> Iterator[tuple[pa.Table, ChunkMeta]]:
+def pass2(shared: dict[str, Any], chunk: list,
+          spill: Path | None = None) -> Iterator[tuple[pa.Table, ChunkMeta]]:
     """The records of `chunk` in tables of at most BATCH_ROWS rows, with their keys."""
     cfg: Config = shared["cfg"]
     rows: list[dict] = []
     quarantined: list[Quarantined] = []
-    for task in chunk:
-        for item in articles(shared, task):
-            if isinstance(item, RawArticle):
-                item = make_record(item, shared["stats"], cfg)
-            if isinstance(item, Quarantined):
-                quarantined.append(item)
-            else:
-                rows.append(item)
-            if len(rows) >= BATCH_ROWS:
-                yield _batch(rows, quarantined, cfg)
-                rows, quarantined = [], []
+    for item in replay(spill, chunk, lambda task: articles(shared, task)):
+        if isinstance(item, RawArticle):
+            item = make_record(item, shared["stats"], cfg)
+        if isinstance(item, Quarantined):
+            quarantined.append(item)
+        else:
+            rows.append(item)
+        if len(rows) >= BATCH_ROWS:
+            yield _batch(rows, quarantined, cfg)
+            rows, quarantined = [], []
     if rows or quarantined:
         yield _batch(rows, quarantined, cfg)
 
@@ -117,20 +131,20 @@ def pass2_collect(shared: dict[str, Any], chunk: list) -> list[tuple[pa.Table, C
     return list(pass2(shared, chunk))
 
 
-def pass2_to_file(shared: dict[str, Any], chunk: list, path: Path) -> list[ChunkMeta]:
+def pass2_to_file(shared: dict[str, Any], chunk: list, path: Path,
+                  spill: Path | None = None) -> list[ChunkMeta]:
     """Pass 2 of `chunk` streamed into the Parquet file `path`; the metas come back."""
     import pyarrow.parquet as pq
 
     metas = []
     with pq.ParquetWriter(path, SCHEMA, compression="lz4") as writer:
-        for table, meta in pass2(shared, chunk):
+        for table, meta in pass2(shared, chunk, spill):
             if table.num_rows:
                 writer.write_table(table)
             metas.append(meta)
     return metas
 
 
-def pass2_part(shared: dict[str, Any], job: tuple[list, Path]) -> list[ChunkMeta]:
-    """`pass2_to_file` for a (chunk, part file) job."""
-    chunk, path = job
-    return pass2_to_file(shared, chunk, path)
+def pass2_part(shared: dict[str, Any], job: tuple[list, Path, Path | None]) -> list[ChunkMeta]:
+    """`pass2_to_file` for a (chunk, part file, spill file) job."""
+    return pass2_to_file(shared, *job)
