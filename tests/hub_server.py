@@ -11,7 +11,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
@@ -164,6 +164,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.commit(repo_id, repo, unquote(rest[0]))
         if action == "tag":
             return self.tag(repo, unquote(rest[0]))
+        if action == "revision":
+            return self.info(repo_id, repo, unquote("/".join(rest)))
+        if action == "paths-info":
+            return self.paths_info(repo, unquote("/".join(rest)))
         if action == "tree":
             return self.tree(repo, rest[0], "/".join(rest[1:]))
         return self._error(404, "NotFound", f"no action {action}")
@@ -205,15 +209,47 @@ class Handler(BaseHTTPRequestHandler):
         repo.tag_messages[payload["tag"]] = payload.get("message", "")
         self._send(200, {})
 
+    def info(self, repo_id: str, repo: Repo, rev: str):
+        commit = repo.resolve(rev)
+        if commit is None:
+            return self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
+        siblings = [{"rfilename": p} for p in sorted(commit.files)]
+        self._send(200, {"id": repo_id, "sha": commit.oid, "private": False, "siblings": siblings})
+
+    def paths_info(self, repo: Repo, rev: str):
+        commit = repo.resolve(rev)
+        if commit is None:
+            return self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
+        body = self._body().decode()
+        if self.headers.get("Content-Type", "").startswith("application/json"):
+            paths = json.loads(body).get("paths", [])
+        else:
+            paths = parse_qs(body).get("paths", [])
+        out = []
+        for path in (p.strip("/") for p in paths):
+            if path in commit.files:
+                data = commit.files[path]
+                out.append({"type": "file", "path": path, "size": len(data), "oid": _git_oid(data)})
+            elif any(p.startswith(path + "/") for p in commit.files):
+                out.append({"type": "directory", "path": path, "oid": "0" * 40})
+        self._send(200, out)
+
     def tree(self, repo: Repo, rev: str, prefix: str):
         commit = repo.resolve(unquote(rev))
         if commit is None:
             return self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
-        items = [
-            {"type": "file", "path": p, "size": len(d), "oid": _git_oid(d)}
-            for p, d in sorted(commit.files.items())
-            if p.startswith(prefix)
-        ]
+        recursive = parse_qs(urlsplit(self.path).query).get("recursive", ["false"])[0]
+        base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+        items, dirs = [], set()
+        for path, data in sorted(commit.files.items()):
+            if not path.startswith(base):
+                continue
+            rest = path[len(base) :]
+            if "/" in rest and recursive.lower() not in ("1", "true"):
+                dirs.add(base + rest.split("/")[0])
+                continue
+            items.append({"type": "file", "path": path, "size": len(data), "oid": _git_oid(data)})
+        items += [{"type": "directory", "path": d, "oid": "0" * 40} for d in sorted(dirs)]
         self._send(200, items)
 
     def resolve(self, repo_id: str, rev: str, path: str):

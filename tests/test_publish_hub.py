@@ -10,7 +10,7 @@ import newsprep
 from newsprep.cli import app
 
 from .hub_server import HubServer
-from .publish_helpers import TOPICS, build
+from .publish_helpers import TOPICS, build, rows_by_id
 
 TOKEN = "hf_TestSecretToken0123456789"
 
@@ -146,3 +146,41 @@ def test_the_same_dataset_gives_the_same_release_files(monkeypatch, tmp_path, fo
             )
             files.append(server.repo("alice/news").commits[result.commit].files)
     assert files[0] == files[1]
+
+
+LOAD_BOTH = """
+import json, sys
+import newsprep
+out = {}
+for version in ("1.0.0", "1.1.0"):
+    ds = newsprep.load("alice/news", version=version, cache_dir=sys.argv[1])
+    out[version] = sorted(row["id"] for split in ds.values() for row in split)
+print(json.dumps(out))
+"""
+
+
+def test_load_from_the_hub_gives_each_release_its_own_rows(hub, folders, tmp_path):
+    """The real path: datasets.load_dataset(revision=tag) through huggingface_hub, in a fresh
+    interpreter pointed at the stand-in server (HF_ENDPOINT is read at import)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    v1, v2 = folders
+    newsprep.publish(v1, version="1.0.0", repo="alice/news", endpoint=hub.url)
+    newsprep.publish(v2, version="1.1.0", repo="alice/news", endpoint=hub.url)
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-c", LOAD_BOTH, str(tmp_path / "cache")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got == {"1.0.0": sorted(rows_by_id(v1)), "1.1.0": sorted(rows_by_id(v2))}
+    assert TOKEN not in proc.stdout + proc.stderr
