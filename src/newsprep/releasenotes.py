@@ -108,8 +108,9 @@ def _rate(n: int, total: int) -> float:
 def diff(old: Snapshot | None, new: Snapshot) -> Notes:
     if old is None:
         return Notes(new.version, None, new.records, sorted(new.hashes), [], [], [], [], [], [])
+    # A previous release without shards (not made by newsprep) has no schema to compare.
     old_cols = {name: (typ, nullable) for name, typ, nullable in old.schema}
-    new_cols = {name: (typ, nullable) for name, typ, nullable in new.schema}
+    new_cols = {name: (typ, nullable) for name, typ, nullable in new.schema} if old_cols else {}
     rates = []
     for flag in sorted(set(old.flags) | set(new.flags)):
         a, b = (
