@@ -137,3 +137,13 @@ def test_demo_corpus_counts_match_its_manifest():
            for r in detect(raws, CFG) if isinstance(r, dict)}
     wrong = {src: (counts, got.get(src)) for src, counts in want.items() if got.get(src) != counts}
     assert not wrong
+
+
+def test_a_short_title_of_another_article_is_not_decisive():
+    """A sign-off that happens to be another article's title ("Reuters") stays in the text."""
+    raw = WIRE.replace("(Reporting by Ahmad Ghaddar; Editing by Dale Hudson)\n", "Reuters\n")
+    raw = raw.replace("More news: Apple unveils new iPhone with a bigger screen\n", "")
+    raw = raw.replace("Read more: Federer wins eighth Wimbledon title\n", "")
+    pages = [parse_page(raw), parse_page("Reuters\nA page titled Reuters.\n")]
+    seg = segment(pages[0], gather(pages), CFG)
+    assert seg.trailer_lines == [] and seg.body[-1] == "Reuters"

@@ -94,6 +94,9 @@ def test_boilerplate(line, expected):
     ("Jim can be reached at: jim@example.com", True),
     ("Image copyright Getty Images", True),
     ("Stock markets rally on trade hopes", False),
+    ("Weak dollar hits Reuters", False),
+    ("Crowds gather in the square. REUTERS/Jane Doe", True),
+    ("Getty Images", True),
     ("The photo was taken in 1999.", False),
 ])
 def test_kept_lines(line, expected):

@@ -17,7 +17,14 @@ from functools import lru_cache
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
 from newsprep.errors import NewsprepError
-from newsprep.lineform import HEADLINE, SENTENCE, compile_prefixes, line_form, strip_link_prefix
+from newsprep.lineform import (
+    HEADLINE,
+    SENTENCE,
+    compile_prefixes,
+    line_form,
+    n_words,
+    strip_link_prefix,
+)
 from newsprep.parse import Line
 from newsprep.textnorm import title_key
 from newsprep.titles import is_repeat
@@ -85,8 +92,10 @@ def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
         return "boilerplate"
     if strip_link_prefix(line, link_prefix_pattern(cfg)) is not None:
         return "link-label"
-    if cfg.get("trailer", "other_titles", True) and is_other_title(line, ctx.title, ctx.stats):
-        return "other-title"
+    if (cfg.get("trailer", "other_titles", True) and is_other_title(line, ctx.title, ctx.stats)
+            and n_words(line) >= cfg.get("trailer", "headline_min_words", 3)
+            and not is_kept(line, cfg)):
+        return "other-title"  # not a one-word title such as "Reuters" or "Letters"
     if cfg.get("trailer", "own_title", True) and is_repeat(line, ctx.title, cfg):
         return "own-title"
     return None
