@@ -209,3 +209,15 @@ def test_unlabelled_files_count_for_the_statistics_only(tmp_path):
     assert alone.files == both.files == 1
     assert alone.scores["trailer"].fn == 1
     assert both.scores["trailer"].tp == 1 and both.scores["trailer"].fp == 0
+
+
+@pytest.mark.slow
+def test_card_accuracy_file_is_current(report):
+    """checks/accuracy.json (the card's "Detector accuracy") is what the evaluation gives now."""
+    from .conftest import ROOT
+
+    stored = json.loads((ROOT / "checks" / "accuracy.json").read_text(encoding="utf-8"))
+    fresh = [report("dev").to_dict(), report("real").to_dict()]
+    assert [s["scores"] for s in stored] == [f["scores"] for f in fresh], (
+        "checks/accuracy.json is stale: run "
+        "`python scripts/eval_report.py --write-accuracy checks/accuracy.json` and commit it")
