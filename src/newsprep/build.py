@@ -102,7 +102,7 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
     with _timed(timings, "discover"):
         inv = discover_tasks(root)
         chunks = list(_chunks(ranges.plan(root, inv.tasks, CHUNK_BYTES)))
-    with _progress(progress) as bar, staged_output_for(out) as stage:
+    with _progress(progress) as bar, staged_output_for(out, root) as stage:
         (stage / PARTS_DIR).mkdir(parents=True)
         store = open_cache(cache, out, f"{__version__}:{STATS_FORMAT}:{config_hash}")
         shared = {"root": root, "max_bytes": max_bytes, "cfg": cfg, "cache": store}
@@ -133,10 +133,10 @@ def discover_tasks(root: Path) -> Inventory:
     return discover(root)
 
 
-def staged_output_for(out: Path):
+def staged_output_for(out: Path, protect: Path | None = None):
     from newsprep.write import staged_output
 
-    return staged_output(out)
+    return staged_output(out, protect)
 
 
 def _spills(eng: Engine, stage: Path, chunks) -> list[Path | None]:

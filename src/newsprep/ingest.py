@@ -323,6 +323,8 @@ def jsonl_article(line: bytes, source: str) -> RawArticle | Quarantined:
                            f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:
         return Quarantined(source, "malformed-jsonl", "invalid JSON: nested too deeply")
+    except ValueError as exc:  # a number of more than 4300 digits
+        return Quarantined(source, "malformed-jsonl", f"invalid JSON: {exc}".splitlines()[0])
     if not isinstance(obj, dict):
         return Quarantined(source, "malformed-jsonl", f"a JSON {type(obj).__name__}, not an object")
     for key, typ in _JSONL_FIELDS.items():

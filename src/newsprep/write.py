@@ -120,13 +120,30 @@ def _fsync_tree(folder: Path) -> None:
                 os.fsync(fh.fileno())
 
 
+def refuse_to_replace(out: Path, protect: Path | None = None) -> None:
+    """Replacing `out` deletes what it held: refuse when it holds `protect` (the input), or is a
+    non-empty folder that newsprep did not write (no build.json, no .newsprep/)."""
+    out = Path(out).absolute()
+    if protect is not None:
+        real_out, real_in = out.resolve(), Path(protect).absolute().resolve()
+        if real_out == real_in or real_out in real_in.parents:
+            raise NewsprepError(f"{out}: the output folder holds the input {protect}; "
+                                "choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (
+            (out / "build.json").is_file() or (out / ".newsprep").is_dir()):
+        raise NewsprepError(f"{out}: exists and is not a newsprep dataset folder "
+                            "(no build.json or .newsprep/); refusing to replace it")
+
+
 @contextmanager
-def staged_output(out: Path):
+def staged_output(out: Path, protect: Path | None = None):
     """Yield a staging folder beside `out`; on success it replaces `out` atomically.
 
     On any error, or if the process dies, `out` is untouched and the staging folder is removed
-    (or left as `.NAME.staging-*`, which the next build clears)."""
+    (or left as `.NAME.staging-*`, which the next build clears). `out` is never a folder that
+    holds `protect` (the input) or one newsprep did not write (`refuse_to_replace`)."""
     out = Path(out).absolute()
+    refuse_to_replace(out, protect)
     out.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(out):
         for stale in out.parent.glob(f".{out.name}.staging-*"):

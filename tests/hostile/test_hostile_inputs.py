@@ -62,6 +62,7 @@ JSONL_LINES = [
     '"url": "\\ud800"}',
     "",
     _jl(id=7, title="Integer id", date="2024-01-01"),
+    '{"id": ' + "9" * 5000 + ', "title": "Huge number", "text": "x"}',
 ]
 
 # source -> expected quarantine reason (None: a record)
@@ -82,7 +83,7 @@ EXPECTED: dict[str, str | None] = {
     "feed.jsonl:4": "duplicate-id", "feed.jsonl:5": "invalid-field",
     "feed.jsonl:6": "invalid-field", "feed.jsonl:7": "malformed-jsonl",
     "feed.jsonl:8": "malformed-jsonl", "feed.jsonl:9": "no-body", "feed.jsonl:10": "invalid-field",
-    "feed.jsonl:11": None, "feed.jsonl:13": None,
+    "feed.jsonl:11": None, "feed.jsonl:13": None, "feed.jsonl:14": "malformed-jsonl",
     "corrupt.jsonl.gz:1": "unreadable",
 }
 GZ = _gz_lines(400)

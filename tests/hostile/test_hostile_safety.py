@@ -132,3 +132,39 @@ def test_croissant_is_valid_json_without_article_text(hostile_build):
     text = path.read_text(encoding="utf-8")
     json.loads(text)
     assert "<script" not in text and "javascript:" not in text
+
+
+def _raw(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text("A title\n\n" + "\n\n".join(ARTICLE_BODY) + "\n",
+                                  encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("where", ["same", "parent"])
+def test_the_output_never_replaces_the_input(tmp_path, where):
+    import newsprep
+
+    raw = _raw(tmp_path / "corpus" / "raw")
+    out = raw if where == "same" else raw.parent
+    with pytest.raises(newsprep.NewsprepError) as err:
+        newsprep.build(raw, out, workers=1)
+    assert str(err.value) == (f"{out.absolute()}: the output folder holds the input {raw}; "
+                              "choose another --out")
+    assert (raw / "a.txt").is_file()
+
+
+def test_a_folder_newsprep_did_not_write_is_not_replaced(tmp_path):
+    import newsprep
+
+    raw = _raw(tmp_path / "raw")
+    mine = tmp_path / "my-notes"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work", encoding="utf-8")
+    with pytest.raises(newsprep.NewsprepError) as err:
+        newsprep.build(raw, mine, workers=1)
+    assert str(err.value) == (f"{mine.absolute()}: exists and is not a newsprep dataset folder "
+                              "(no build.json or .newsprep/); refusing to replace it")
+    assert (mine / "thesis.tex").read_text(encoding="utf-8") == "years of work"
+    (tmp_path / "empty").mkdir()
+    assert newsprep.build(raw, tmp_path / "empty", workers=1).records == 1  # empty: fine
