@@ -19,8 +19,8 @@ from pathlib import Path
 from newsprep.evaluate import evaluate
 
 SETS = {"eval-dev": "data/eval-dev", "eval-real-dev": "data/eval-real-dev"}
-VARIANTS = ["", "collapsed", "prefixed", "collapsed+prefixed", "wire", "captions", "isolated",
-            "collapsed+isolated"]
+VARIANTS = ["", "collapsed", "prefixed", "collapsed+prefixed", "bulleted", "collapsed+bulleted",
+            "wire", "captions", "isolated", "collapsed+isolated"]
 
 
 def row(name: str, variant: str, report, seconds: float) -> str:

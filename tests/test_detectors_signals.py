@@ -7,7 +7,14 @@ import pytest
 
 from newsprep.config import load_config
 from newsprep.corpus import gather
-from newsprep.lineform import FRAGMENT, HEADLINE, SENTENCE, line_form, strip_link_prefix
+from newsprep.lineform import (
+    FRAGMENT,
+    HEADLINE,
+    SENTENCE,
+    line_form,
+    strip_bullet,
+    strip_link_prefix,
+)
 from newsprep.parse import Line, parse_page
 from newsprep.textnorm import word_forms
 from newsprep.titles import is_furniture, is_repeat, split_top
@@ -37,6 +44,20 @@ CFG = load_config()
 ])
 def test_line_form(line, expected):
     assert line_form(line) == expected
+
+
+@pytest.mark.parametrize(("line", "in_list", "item"), [
+    ("• Oil prices fall", False, "Oil prices fall"),
+    ("» Oil prices fall", False, "Oil prices fall"),
+    ("- Read more: Oil prices fall", True, "Read more: Oil prices fall"),
+    ("- The match is on BBC One at 1400 GMT", False, "- The match is on BBC One at 1400 GMT"),
+    ("1. Oil prices fall", True, "Oil prices fall"),
+    ("12) Oil prices fall", True, "Oil prices fall"),
+    ("-5 degrees tonight", True, "-5 degrees tonight"),
+    ("2004: An Irish Athletics Year", True, "2004: An Irish Athletics Year"),
+])
+def test_strip_bullet(line, in_list, item):
+    assert strip_bullet(line, in_list) == item
 
 
 @pytest.mark.parametrize(("line", "rest"), [

@@ -67,6 +67,7 @@ def test_eval_real_dev_targets(report):
 @pytest.mark.parametrize(("name", "variant", "p", "r", "block"), [
     ("dev", "collapsed+prefixed", 0.99, 0.98, 0.97),
     ("dev", "wire+captions", 0.99, 0.98, 0.97),
+    ("dev", "collapsed+bulleted", 0.99, 0.96, 0.95),
     ("dev", "collapsed+isolated", 0.99, 0.95, 0.95),
     ("real", "collapsed", 0.9, 0.95, 0.95),
 ])

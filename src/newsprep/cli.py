@@ -100,7 +100,7 @@ def eval_(
     = False,
     variant: Annotated[str | None, typer.Option(
         "--variant", help="Measure on a layout derived from the labels: collapsed, prefixed, "
-        "wire, captions, isolated; join several with '+'.")] = None,
+        "bulleted, wire, captions, isolated; join several with '+'.")] = None,
     checks: ChecksOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:

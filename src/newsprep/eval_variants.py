@@ -1,6 +1,7 @@
 """Variants of a labelled set, derived from its line labels, to measure the detectors on layouts
-the set itself does not have: no blank lines, prefixed trailers, wire datelines and sign-offs,
-photo captions at the end. Pure: (raw text, label) -> (raw text, label). Deterministic."""
+the set itself does not have: no blank lines, prefixed or bulleted trailers, wire datelines and
+sign-offs, photo captions at the end. Pure: (raw text, label) -> (raw text, label);
+deterministic."""
 
 from __future__ import annotations
 
@@ -50,6 +51,21 @@ def prefixed(text: str, label: dict) -> tuple[str, dict]:
     return "\n".join(lines), label
 
 
+def bulleted(text: str, label: dict) -> tuple[str, dict]:
+    """The trailer lines as a list: each gets a marker ("• ", "- ", "* ")."""
+    lines = text.split("\n")
+    idx = _nonblank_index(lines)
+    n = len(label.get("trailer_lines", []))
+    label = copy.deepcopy(label)
+    marker = _pick(("• ", "- ", "* ", "» "), label["file"], "bullet")
+    new = []
+    for i in idx[len(idx) - n:] if n else []:
+        lines[i] = marker + lines[i]
+        new.append(lines[i])
+    label["trailer_lines"] = new
+    return "\n".join(lines), label
+
+
 def _insert_after_body(text: str, label: dict, line: str) -> str:
     """`line` as a new paragraph right after the last body line (before any trailers)."""
     lines = text.split("\n")
@@ -85,7 +101,8 @@ def captions(text: str, label: dict) -> tuple[str, dict]:
 
 
 VARIANTS: dict[str, Callable[[str, dict], tuple[str, dict]]] = {
-    "collapsed": collapsed, "prefixed": prefixed, "wire": wire, "captions": captions,
+    "collapsed": collapsed, "prefixed": prefixed, "bulleted": bulleted, "wire": wire,
+    "captions": captions,
 }
 ISOLATED = "isolated"  # not a text change: every article is a corpus of its own
 

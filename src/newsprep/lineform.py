@@ -24,6 +24,19 @@ _OPENERS = "\"'“‘«(["
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
+# A list marker before an item: "• ", "* ", "» ", "> " (a bullet), or "- ", "1. ", "2) " (which
+# also open notes and numbered paragraphs, so they count as markers only inside a list).
+_BULLET = re.compile(r"^\s*[•·*>»▪►]+\s+(?=\S)")
+_DASH_OR_NUMBER = re.compile(r"^\s*(?:[–—-]+|\d{1,2}[.)])\s+(?=\S)")
+
+
+def strip_bullet(line: str, in_list: bool = True) -> str:
+    """The line without a leading list marker ("• Oil prices fall" -> "Oil prices fall"); a
+    dash or a number counts as one only `in_list` (several marked lines together)."""
+    m = _BULLET.match(line) or (_DASH_OR_NUMBER.match(line) if in_list else None)
+    return line[m.end():] if m else line
+
+
 def n_words(text: str) -> int:
     return len(_WORD.findall(text))
 

@@ -23,6 +23,7 @@ from newsprep.lineform import (
     compile_prefixes,
     line_form,
     n_words,
+    strip_bullet,
     strip_link_prefix,
 )
 from newsprep.parse import Line
@@ -43,6 +44,7 @@ class Context:
     blank_layout: bool  # the article separates its paragraphs with blank lines
     below_is_trailer: bool = False
     below_glued: bool = False  # the line below has no blank line before it
+    in_list: bool = False  # the line and a neighbour both start with a list marker
 
 
 @lru_cache(maxsize=32)
@@ -136,10 +138,16 @@ def evidence(line: Line, ctx: Context, cfg: Config) -> float:
 
 
 def is_trailer(line: Line, ctx: Context, cfg: Config) -> bool:
-    if decisive_reason(line.text, ctx, cfg) is not None:
+    """Whether `line` is a trailer; the marker of a list item ("• ", "- ", "1. ") is looked
+    through (for the weighed evidence, one dash-led line alone is a note, "- The match will be
+    shown on BBC One", not a list item)."""
+    if _RULE.match(line.text):
+        return ctx.below_is_trailer  # a rule ("___", "* * *") above a trailer block joins it
+    if decisive_reason(strip_bullet(line.text), ctx, cfg) is not None:
         return True
-    if ctx.below_is_trailer and _RULE.match(line.text):
-        return True  # a rule ("___", "* * *") above a trailer block belongs to the block
+    item = strip_bullet(line.text, ctx.in_list)
+    if item is not line.text:
+        line = Line(item, line.blank_before)
     return (evidence(line, ctx, cfg) >= cfg.get("trailer", "threshold", 2.0)
             and not is_kept(line.text, cfg))
 
@@ -161,17 +169,26 @@ def count_trailers(title: str, lines: list[Line], stats: CorpusStats | None, cfg
     At least one line is always kept as the article."""
     if not cfg.enabled("trailer") or len(lines) < 2:
         return 0
-    lowest = max(1, len(lines) - cfg.get("trailer", "max_lines", 8))
+    lowest = max(1, len(lines) - cfg.get("trailer", "max_lines", 10))
     blank = blank_layout(lines, cfg)
+    texts = [line.text for line in lines]
     n = 0
     for i in range(len(lines) - 1, lowest - 1, -1):
         glued = i + 1 < len(lines) and not lines[i + 1].blank_before
         ctx = Context(title, _vocab_above(title, lines, i), stats, blank,
-                      below_is_trailer=n > 0, below_glued=glued)
+                      below_is_trailer=n > 0, below_glued=glued, in_list=_in_list(texts, i))
         if not is_trailer(lines[i], ctx, cfg):
             break
         n += 1
     return n
+
+
+def _in_list(texts: list[str], i: int) -> bool:
+    """Line `i` and the line above or below it both carry a list marker."""
+    if strip_bullet(texts[i]) is texts[i]:
+        return False
+    return any(0 <= j < len(texts) and strip_bullet(texts[j]) is not texts[j]
+               for j in (i - 1, i + 1))
 
 
 def _vocab_above(title: str, lines: list[Line], i: int) -> Callable[[], set[str]]:
