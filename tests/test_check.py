@@ -326,6 +326,15 @@ def test_a_bad_suite_is_a_usage_error(built, tmp_path):
         newsprep.check(built, checks=checks)
 
 
+def test_a_suite_naming_an_unknown_column_is_a_usage_error(built, tmp_path):
+    checks = Path(shutil.copytree(default_checks_dir(), tmp_path / "checks"))
+    (checks / "expectations.json").write_text(json.dumps({"expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "titel"},
+         "meta": {"code": "typo"}}]}))
+    with pytest.raises(UsageError, match="typo: unknown column 'titel'"):
+        newsprep.check(built, checks=checks)
+
+
 def test_the_report_dict_lists_failing_rows(ds):
     edit_rows(ds, lambda row: row.update(title=" ") if row["id"] == all_rows(ds)[0]["id"]
               else None)

@@ -46,6 +46,8 @@ class Expectations:
         self.dataset_cols = _columns(self.dataset_specs)
         self.columns = {"id"} | {c for s in runnable for c in s.needs}
         self.batch_runner = GxRunner(self.batch_specs, "batch", path) if self.batch_specs else None
+        self.dataset_runner = (GxRunner(self.dataset_specs, "dataset", path)
+                               if self.dataset_specs else None)
         self.dataset_parts: list[pa.Table] = []
 
     def batch(self, batch: pa.RecordBatch, shard: Shard) -> None:
@@ -84,11 +86,10 @@ class Expectations:
                             row_id=rid, column=column, value=value, location=location))
 
     def finish(self) -> list[CheckResult]:
-        if self.dataset_specs and self.dataset_parts:
+        if self.dataset_runner and self.dataset_parts:
             table = pa.concat_tables(self.dataset_parts)
             self.dataset_parts = []
-            runner = GxRunner(self.dataset_specs, "dataset", "")
-            for spec, r in runner.validate(table.to_pandas()):
+            for spec, r in self.dataset_runner.validate(table.to_pandas()):
                 self._record(spec, r, None)
         for res in self.results.values():
             res.finish(f"{res.stats['rows']} rows as expected")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprep.errors import UsageError
+from newsprep.schema import SCHEMA
 from newsprep.validate import derive
 
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["id"],
@@ -56,7 +57,12 @@ def parse_suite(suite: dict, path: str) -> list[Spec]:
         scope = meta.get("scope", "batch")
         if scope not in ("batch", "dataset"):
             raise UsageError(f"{path}: {code}: scope must be 'batch' or 'dataset', not {scope!r}")
-        specs.append(Spec(code, e["type"], kwargs, meta, scope, _columns(kwargs)))
+        columns = _columns(kwargs)
+        unknown = [c for c in columns if c not in SCHEMA.names and c not in derive.DERIVED]
+        if unknown:
+            raise UsageError(f"{path}: {code}: unknown column {unknown[0]!r} (a record column or "
+                             f"one of {', '.join(derive.DERIVED)})")
+        specs.append(Spec(code, e["type"], kwargs, meta, scope, columns))
     return specs
 
 
