@@ -65,7 +65,21 @@ def test_quality_section_has_flag_counts_and_rates(tmp_path):
     n = summary.flags["repeated-title"]
     assert n == summary.records  # every test article repeats its title
     assert f"| `repeated-title` | {n} | 100.0% |" in card
-    assert "Not measured for this build." in card
+
+
+def test_detector_accuracy_shipped_in_checks_is_shown_or_said_missing(tmp_path):
+    from newsprep.card import read_accuracy
+    from newsprep.config import default_checks_dir
+
+    shipped = read_accuracy(default_checks_dir() / "accuracy.json")
+    card = (build(tmp_path, "ds") / "README.md").read_text()
+    for measurement in shipped:
+        assert f"Measured on {measurement['measured_on']}, per line:" in card
+    raw = write_raw(tmp_path / "raw", {"a.txt": article("harbour")})
+    meta = {"accuracy_file": str(tmp_path / "none.json")}
+    newsprep.build(raw, tmp_path / "bare", workers=1, meta=meta)
+    card = (tmp_path / "bare" / "README.md").read_text()
+    assert "Not measured for this build." in card and "Measured on" not in card
 
 
 def test_detector_accuracy_is_read_from_the_eval_report(tmp_path):
@@ -169,3 +183,14 @@ def test_yaml_front_matter_round_trips(tmp_path):
     text = (folder / "README.md").read_text()
     assert text.startswith("---\n")
     assert yaml.safe_load(text.split("---\n")[1]) == front(folder)
+
+
+def test_structure_table_follows_the_schema(tmp_path):
+    from newsprep.schema import COLUMNS
+
+    card = (build(tmp_path, "ds") / "README.md").read_text()
+    table = card.split("## Dataset structure", 1)[1].split("\n\n| split |", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert [r.split(" | ")[0] for r in rows] == [f"| `{c[0]}`" for c in COLUMNS]
+    assert "| `flags` | `list<string>` |" in table  # in code: no bare `<` tag for HTML to eat
+    assert "| `duplicate_of` | `string`, null |" in table

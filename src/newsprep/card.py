@@ -196,7 +196,7 @@ def _structure() -> list[str]:
         "|---|---|---|",
     ]
     for cname, typ, nullable, doc in COLUMNS:
-        t = column_type(typ) + (", null" if nullable else "")
+        t = f"`{column_type(typ)}`" + (", null" if nullable else "")  # `<` of list<string>
         lines.append(f"| `{cname}` | {t} | {doc.replace('|', '&#124;')} |")
     return lines
 
