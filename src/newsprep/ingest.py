@@ -257,15 +257,22 @@ def read(root: Path, task: Task, max_bytes: int) -> Iterator[RawArticle | Quaran
 
 
 def _open_stream(path: Path):
+    """The decompressed byte stream of a JSON Lines file, and for `.zst` whether (and how) the
+    file is cut short: a truncated Zstandard stream decodes without error up to the cut."""
     name = path.name.lower()
     raw = _open_regular(path, None)
     if name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw)
+        return gzip.GzipFile(fileobj=raw), None
     if name.endswith(".zst"):
         import zstandard
 
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
-    return raw
+        from newsprep.zstdframes import truncation
+
+        cut = truncation(raw, os.fstat(raw.fileno()).st_size)
+        raw.seek(0)
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+        return io.BufferedReader(reader), cut
+    return raw, None
 
 
 def _stream_errors() -> tuple[type[BaseException], ...]:
@@ -275,34 +282,54 @@ def _stream_errors() -> tuple[type[BaseException], ...]:
     return (OSError, EOFError, ValueError, zlib.error, zstandard.ZstdError)
 
 
+def _lost(rel: str, lineno: int, why: object) -> Quarantined:
+    return Quarantined(f"{rel}:{lineno}", "unreadable",
+                       f"corrupt or truncated stream, the rest of the file is lost: {why}")
+
+
 def _read_jsonl(path: Path, rel: str, max_bytes: int) -> Iterator[RawArticle | Quarantined]:
     try:
-        stream = _open_stream(path)
+        stream, cut = _open_stream(path)
     except _Refused as refused:
         yield Quarantined(rel, refused.reason, refused.detail)
         return
     except OSError as exc:
         yield Quarantined(rel, "unreadable", _why(exc, path))
         return
+    lines = count = 0
     with stream:
-        lineno = 0
         try:
-            while True:
-                line = stream.readline(max_bytes + 1)
-                if not line:
-                    break
-                lineno += 1
-                source = f"{rel}:{lineno}"
-                if len(line) > max_bytes and not line.endswith(b"\n"):
-                    while line and not line.endswith(b"\n"):  # skip the rest of the long line
-                        line = stream.readline(1 << 20)
-                    yield Quarantined(source, "too-large", f"line longer than {max_bytes} bytes")
-                    continue
-                if line.strip():
-                    yield jsonl_article(line, source)
+            for item in _jsonl_items(stream, rel, max_bytes, cut):
+                lines += 1
+                if item is not None:
+                    count += 1
+                    yield item
         except _stream_errors() as exc:
-            yield Quarantined(f"{rel}:{lineno + 1}", "unreadable",
-                              f"corrupt or truncated stream, the rest of the file is lost: {exc}")
+            count += 1
+            yield _lost(rel, lines + 1, exc)
+    if count == 0:
+        yield Quarantined(rel, "empty", "no JSON Lines in the file")
+
+
+def _jsonl_items(stream, rel: str, max_bytes: int, cut: str | None):
+    """One item per line (None for a blank line); a truncated stream ends with its loss."""
+    lineno = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            break
+        lineno += 1
+        source = f"{rel}:{lineno}"
+        if cut is not None and not line.endswith(b"\n") and len(line) <= max_bytes:
+            break  # the partial last line of a cut stream belongs to what is lost
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                line = stream.readline(1 << 20)
+            yield Quarantined(source, "too-large", f"line longer than {max_bytes} bytes")
+            continue
+        yield jsonl_article(line, source) if line.strip() else None
+    if cut is not None:
+        yield _lost(rel, lineno + (0 if line else 1), f"zstd stream {cut}")
 
 
 def _clean_field(value: str | None) -> tuple[str | None, bool]:

@@ -12,6 +12,7 @@ import random
 import zlib
 
 import pytest
+import zstandard
 from hostile_util import ARTICLE_BODY, ARTICLE_TITLE, article, build
 
 from newsprep.flags import ENCODING_REPAIRED, QUARANTINE_REASONS
@@ -84,13 +85,17 @@ EXPECTED: dict[str, str | None] = {
     "feed.jsonl:6": "invalid-field", "feed.jsonl:7": "malformed-jsonl",
     "feed.jsonl:8": "malformed-jsonl", "feed.jsonl:9": "no-body", "feed.jsonl:10": "invalid-field",
     "feed.jsonl:11": None, "feed.jsonl:13": None, "feed.jsonl:14": "malformed-jsonl",
-    "corrupt.jsonl.gz:1": "unreadable",
+    "corrupt.jsonl.gz:1": "unreadable", "corrupt.jsonl.zst:1": "unreadable",
+    "empty.jsonl": "empty", "blank-lines.jsonl": "empty",
 }
 GZ = _gz_lines(400)
 TRUNCATED = GZ[: len(GZ) // 2]
 N_SALVAGED = _complete_lines(TRUNCATED)
 EXPECTED.update({f"truncated.jsonl.gz:{i}": None for i in range(1, N_SALVAGED + 1)})
 EXPECTED[f"truncated.jsonl.gz:{N_SALVAGED + 1}"] = "unreadable"
+ZST = zstandard.ZstdCompressor().compress(b"".join(_feed_item(i) for i in range(400)))
+# One small frame: a cut half-way leaves no whole block, so nothing decodes; the loss is line 1.
+EXPECTED["truncated.jsonl.zst:1"] = "unreadable"
 IGNORED = {".md": 1, "(hidden)": 2, "(symlinked folder)": 1}
 
 
@@ -122,6 +127,9 @@ def _files() -> dict[str, bytes]:
         "feed.jsonl": "\r\n".join(JSONL_LINES).encode() + b"\n",
         "truncated.jsonl.gz": TRUNCATED,
         "corrupt.jsonl.gz": GZ[:30] + b"\xff" * 200 + GZ[230:],
+        "corrupt.jsonl.zst": ZST[:20] + b"\xff" * 100 + ZST[120:],
+        "truncated.jsonl.zst": ZST[: len(ZST) // 2],
+        "empty.jsonl": b"", "blank-lines.jsonl": b"\n \r\n\t\n",
         "notes.md": b"not an article", ".hidden.txt": utf8, ".git/config.txt": utf8,
     }
 
@@ -221,3 +229,23 @@ def test_link_and_pipe_reasons_are_plain(built):
     assert q["fifo.txt"]["detail"] == "a named pipe, not a regular file"
     assert q["device.txt"]["detail"] == "a character device, not a regular file"
     assert q["corrupt.jsonl.gz:1"]["detail"].startswith("corrupt or truncated stream")
+
+
+@pytest.mark.parametrize("cut", [None, 0.5, 0.999])
+def test_a_cut_zstd_stream_keeps_its_whole_lines_and_counts_the_loss(tmp_path, cut):
+    """Zstandard decodes a truncated stream without error up to the cut: newsprep notices."""
+    from newsprep.ingest import Task, read
+
+    data = b"".join(_feed_item(i) for i in range(3000))
+    z = zstandard.ZstdCompressor(write_checksum=True).compress(data)
+    z = z if cut is None else z[: int(len(z) * cut)]
+    (tmp_path / "f.jsonl.zst").write_bytes(z)
+    items = list(read(tmp_path, Task("f.jsonl.zst", "jsonl", len(z)), 10_000_000))
+    got = {q.source: q.reason for q in items if not hasattr(q, "text")}
+    if cut is None:
+        assert len(items) == 3000 and got == {}
+        return
+    with zstandard.ZstdDecompressor().stream_reader(z) as reader:
+        whole = reader.read().count(b"\n")  # an independent count of the whole lines decoded
+    assert len(items) == whole + 1 and whole < 3000
+    assert got == {f"f.jsonl.zst:{whole + 1}": "unreadable"}
