@@ -249,3 +249,10 @@ def test_a_cut_zstd_stream_keeps_its_whole_lines_and_counts_the_loss(tmp_path, c
         whole = reader.read().count(b"\n")  # an independent count of the whole lines decoded
     assert len(items) == whole + 1 and whole < 3000
     assert got == {f"f.jsonl.zst:{whole + 1}": "unreadable"}
+
+
+def test_the_hostile_build_passes_its_own_data_contract(built):
+    from newsprep.check import check
+
+    report = check(built.out)
+    assert report.valid, [c for c in report.to_dict()["checks"] if c["status"] == "failed"]
