@@ -154,7 +154,9 @@ def _walk(root: Path, inv: Inventory) -> None:
             with os.scandir(root / rel_dir if rel_dir else root) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            inv.unreadable.append(Quarantined(source_name(rel_dir) or ".", "unreadable",
+            if not rel_dir:  # the input itself: a build of nothing would replace the dataset
+                raise NewsprepError(f"{root}: cannot list the input folder: {_why(exc)}") from None
+            inv.unreadable.append(Quarantined(source_name(rel_dir), "unreadable",
                                               f"cannot list the folder: {_why(exc)}"))
             continue
         subdirs = []

@@ -12,7 +12,7 @@ import os
 import tracemalloc
 
 import pytest
-from hostile_util import article, build
+from hostile_util import article, build, tree_digest
 from typer.testing import CliRunner
 
 from newsprep.cli import app
@@ -102,6 +102,17 @@ def test_unreadable_files_and_folders_are_quarantined(tmp_path, monkeypatch):
         "secret.txt": ("unreadable", "Permission denied"),
         "secret.jsonl": ("unreadable", "Permission denied")}
     assert list(got.rows) == ["ok.txt"]
+
+
+def test_an_unreadable_input_folder_fails_and_keeps_the_previous_dataset(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "ok.txt").write_text(article(), encoding="utf-8")
+    before = tree_digest(build(raw, tmp_path / "ds").out)
+    _deny(monkeypatch, {"raw"})
+    _one_error_line(["build", str(raw), "--out", str(tmp_path / "ds"), "-q"],
+                    f"{raw}: cannot list the input folder: Permission denied")
+    assert tree_digest(tmp_path / "ds") == before
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
