@@ -128,7 +128,7 @@ def test_a_dataset_failing_check_is_refused_unless_forced(two_builds, tmp_path):
     v1 = two_builds[0]
     break_reconciliation(v1)
     repo = tmp_path / "releases"
-    with pytest.raises(newsprep.NewsprepError, match="check failed .*use --force"):
+    with pytest.raises(newsprep.NewsprepError, match="check failed: .*use --force"):
         newsprep.publish(v1, version="1.0.0", to=repo)
     assert not repo.exists()
     result = newsprep.publish(v1, version="1.0.0", to=repo, force=True)

@@ -94,7 +94,7 @@ def run_check(folder: Path) -> tuple[bool, str]:
         for r in getattr(report, "results", [])
         if getattr(r, "failed", False)
     ]
-    return bool(report.valid), "passed" if report.valid else "failed: " + ", ".join(failed)
+    return bool(report.valid), "passed" if report.valid else ", ".join(failed) or "not valid"
 
 
 def stage_release(folder: Path, stage: Path, meta: dict) -> None:
@@ -119,18 +119,43 @@ def _target(repo: str | None, to: str | Path | None, token: str | None, endpoint
     return HubTarget(repo, token=token, endpoint=endpoint), {"repo_id": repo, "load_as": repo}
 
 
-def _previous(target, tag: str):
+@dataclass
+class Previous:
+    """The latest release before this one: its tag, snapshot and CHANGELOG (or None)."""
+
+    tag: str | None = None
+    snapshot: releasenotes.Snapshot | None = None
+    changelog: str | None = None
+
+
+def _previous(target, tag: str) -> Previous:
     tags = target.tags()
     if tag in tags:
         raise NewsprepError(f"{target.describe()}: release {tag} already exists")
     releases = releasenotes.release_tags(tags)
     if not releases:
-        return None, None, None
+        return Previous()
     prev = releases[-1]
     files = target.files(prev)
     snap = releasenotes.snapshot(prev[1:], files, lambda p: target.read(prev, p))
-    old_log = target.read(prev, CHANGELOG_FILE).decode() if CHANGELOG_FILE in files else None
-    return prev, snap, old_log
+    log = target.read(prev, CHANGELOG_FILE).decode() if CHANGELOG_FILE in files else None
+    return Previous(prev, snap, log)
+
+
+def _plan(folder: Path, stage: Path, target, meta: dict, prev: Previous, check: str) -> Plan:
+    """Stage the release in `stage` (documents, CHANGELOG) and say what publishing it does."""
+    tag = "v" + meta["version"]
+    stage_release(folder, stage, meta)
+    notes = releasenotes.diff(prev.snapshot, releasenotes.folder_snapshot(meta["version"], stage))
+    releasenotes.check_version(notes, prev.tag)
+    log = releasenotes.changelog(prev.changelog, notes)
+    (stage / CHANGELOG_FILE).write_text(log, encoding="utf-8")
+    files = sorted(
+        (p.relative_to(stage).as_posix(), p.stat().st_size) for p in stage.rglob("*") if p.is_file()
+    )
+    names = {name for name, _ in files}
+    gone = sorted(n for n in target.head_files() if n not in names and n != ".gitattributes")
+    return Plan(target.describe(), tag, f"newsprep release {tag}", files, gone, notes, check)
 
 
 def publish(
@@ -151,36 +176,16 @@ def publish(
     tag = releasenotes.tag_of(version)
     if not (folder / SUMMARY_FILE).is_file():
         raise NewsprepError(f"{folder}: not a built dataset folder ({SUMMARY_FILE} missing)")
+    target, target_meta = _target(repo, to, token, endpoint)
     passed, outcome = run_check(folder)
     if not passed and not force:
-        raise NewsprepError(f"{folder}: check failed ({outcome}); fix the dataset or use --force")
-    target, target_meta = _target(repo, to, token, endpoint)
-    prev, old_snap, old_log = _previous(target, tag)
+        raise NewsprepError(f"{folder}: check failed: {outcome}; fix the dataset or use --force")
+    check = outcome if passed else f"failed: {outcome} (ignored: --force)"
+    prev = _previous(target, tag)
     meta = {**(meta or {}), **target_meta, "version": tag[1:]}
     with tempfile.TemporaryDirectory(prefix="newsprep-release-") as tmp:
-        stage = Path(tmp)
-        stage_release(folder, stage, meta)
-        notes = releasenotes.diff(old_snap, releasenotes.folder_snapshot(tag[1:], stage))
-        releasenotes.check_version(notes, prev)
-        (stage / CHANGELOG_FILE).write_text(
-            releasenotes.changelog(old_log, notes), encoding="utf-8"
-        )
-        files = sorted(
-            (p.relative_to(stage).as_posix(), p.stat().st_size)
-            for p in stage.rglob("*")
-            if p.is_file()
-        )
-        names = {name for name, _ in files}
-        plan = Plan(
-            target.describe(),
-            tag,
-            f"newsprep release {tag}",
-            files,
-            sorted(n for n in target.head_files() if n not in names and n != ".gitattributes"),
-            notes,
-            outcome if passed else f"{outcome} (ignored: --force)",
-        )
+        plan = _plan(folder, Path(tmp), target, meta, prev, check)
         if dry_run:
             return PublishResult(plan, None, True)
-        commit = target.push(stage, plan.message, tag)
+        commit = target.push(Path(tmp), plan.message, tag)
     return PublishResult(plan, commit, False)
