@@ -213,3 +213,29 @@ def test_load_works_on_a_repository_with_local_changes(two_builds, tmp_path):
         newsprep.publish(two_builds[1], version="1.1.0", to=repo, dry_run=True)
     ds = newsprep.load(repo, version="1.0.0", cache_dir=str(tmp_path / "cache"))
     assert sum(s.num_rows for s in ds.values()) == len(rows_by_id(two_builds[0]))
+
+
+def test_cli_publish_to_a_local_repository(two_builds, tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprep.cli import app
+
+    runner = CliRunner()
+    repo = tmp_path / "releases"
+    base = ["publish", str(two_builds[0]), "--version", "1.0.0"]
+    dry = runner.invoke(app, [*base, "--to", str(repo), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "tag: v1.0.0" in dry.output and "dry run: nothing published" in dry.output
+    assert not repo.exists()
+    ok = runner.invoke(app, [*base, "--to", str(repo)])
+    assert ok.exit_code == 0 and f"published v1.0.0 to git repository {repo}" in ok.output
+    both = runner.invoke(app, [*base, "--to", str(repo), "--repo", "a/b"])
+    neither = runner.invoke(app, base)
+    bad = runner.invoke(app, ["publish", str(two_builds[0]), "--version", "1.0", "--to", str(repo)])
+    for result in (both, neither, bad):
+        assert result.exit_code == 2 and result.output.startswith("newsprep: error: ")
+    again = runner.invoke(app, [*base, "--to", str(repo)])
+    assert again.exit_code == 1
+    assert (
+        again.output == f"newsprep: error: git repository {repo}: release v1.0.0 already exists\n"
+    )
