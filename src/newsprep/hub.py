@@ -5,7 +5,6 @@ release holding every file, tagged `vX.Y.Z`. The token comes from the standard p
 from __future__ import annotations
 
 import importlib
-from contextlib import contextmanager
 from pathlib import Path
 
 from newsprep.errors import NewsprepError
@@ -13,19 +12,21 @@ from newsprep.errors import NewsprepError
 REPO_TYPE = "dataset"
 
 
-@contextmanager
-def _hub_errors(what: str, token: str | None):
+def _call(what: str, token: str | None, fn):
+    """`fn()`, with Hub and connection errors turned into one NewsprepError line without the
+    token. The error is raised after the `except` block, so it chains nothing: the original
+    exception (whose text may echo the token) is not kept as `__context__`."""
     from huggingface_hub.errors import HfHubHTTPError
 
     try:
-        yield
+        return fn()
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise NewsprepError(_scrub(f"{what}: HTTP {status}: {text}", token)) from None
+        message = f"{what}: HTTP {status}: {text}"
     except _transport_errors() as exc:
-        reason = str(exc) or type(exc).__name__
-        raise NewsprepError(_scrub(f"{what}: {reason}", token)) from None
+        message = f"{what}: {str(exc) or type(exc).__name__}"
+    raise NewsprepError(_scrub(message, token))
 
 
 def _transport_errors() -> tuple[type[BaseException], ...]:
@@ -64,28 +65,38 @@ class HubTarget:
         if self._exists is None:
             from huggingface_hub.errors import RepositoryNotFoundError
 
-            self._exists = True
-            with _hub_errors(f"{self.repo_id}: repository info", self.token):
+            def refs():
                 try:
-                    self.api.list_repo_refs(self.repo_id, repo_type=REPO_TYPE)
+                    return self.api.list_repo_refs(self.repo_id, repo_type=REPO_TYPE)
                 except RepositoryNotFoundError:
-                    self._exists = False
+                    return None
+
+            self._exists = _call(f"{self.repo_id}: repository info", self.token, refs) is not None
         return self._exists
 
     def tags(self) -> list[str]:
         if not self.exists:
             return []
-        with _hub_errors(f"{self.repo_id}: listing tags", self.token):
-            refs = self.api.list_repo_refs(self.repo_id, repo_type=REPO_TYPE)
+        refs = _call(
+            f"{self.repo_id}: listing tags",
+            self.token,
+            lambda: self.api.list_repo_refs(self.repo_id, repo_type=REPO_TYPE),
+        )
         return [t.name for t in refs.tags]
 
     def files(self, rev: str) -> list[str]:
-        with _hub_errors(f"{self.repo_id}@{rev}: listing files", self.token):
-            return self.api.list_repo_files(self.repo_id, repo_type=REPO_TYPE, revision=rev)
+        return _call(
+            f"{self.repo_id}@{rev}: listing files",
+            self.token,
+            lambda: self.api.list_repo_files(self.repo_id, repo_type=REPO_TYPE, revision=rev),
+        )
 
     def read(self, rev: str, path: str) -> bytes:
-        with _hub_errors(f"{self.repo_id}@{rev}: reading {path}", self.token):
-            local = self.api.hf_hub_download(self.repo_id, path, repo_type=REPO_TYPE, revision=rev)
+        local = _call(
+            f"{self.repo_id}@{rev}: reading {path}",
+            self.token,
+            lambda: self.api.hf_hub_download(self.repo_id, path, repo_type=REPO_TYPE, revision=rev),
+        )
         return Path(local).read_bytes()
 
     def head_files(self) -> list[str]:
@@ -106,15 +117,21 @@ class HubTarget:
             for n in sorted(self.head_files())
             if n not in names and n != ".gitattributes"
         ]
-        with _hub_errors(f"{self.repo_id}: publishing {tag}", self.token):
+
+        def commit():
             self.api.create_repo(self.repo_id, repo_type=REPO_TYPE, exist_ok=True)
-            info = self.api.create_commit(
+            return self.api.create_commit(
                 self.repo_id, ops, commit_message=message, repo_type=REPO_TYPE
             )
+
+        info = _call(f"{self.repo_id}: publishing {tag}", self.token, commit)
         self._exists = True
         what = f"{self.repo_id}: commit {info.oid} is on main but tagging it {tag} failed"
-        with _hub_errors(what + " (tag it by hand or delete the commit)", self.token):
-            self.api.create_tag(
+        _call(
+            what + " (tag it by hand or delete the commit)",
+            self.token,
+            lambda: self.api.create_tag(
                 self.repo_id, tag=tag, revision=info.oid, tag_message=message, repo_type=REPO_TYPE
-            )
+            ),
+        )
         return info.oid

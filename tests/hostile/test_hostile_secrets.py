@@ -109,9 +109,6 @@ def _chain(exc: BaseException | None):
         exc = exc.__cause__ or exc.__context__
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "hub.py raises `from None`: tracebacks hide the HTTP error, but it stays in __context__ "
-    "(with the server's echo of the token), where error reporters read it; reported"))
 def test_no_exception_in_the_chain_holds_the_token(echo, dataset):
     with pytest.raises(newsprep.NewsprepError) as err:
         newsprep.publish(dataset, version="1.0.0", repo="alice/news", endpoint=echo)
