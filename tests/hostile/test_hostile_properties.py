@@ -12,6 +12,7 @@ The whitespace normalisation these tests hold the code to (documented in the REA
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -166,8 +167,6 @@ FIELDS = st.sampled_from(["id", "title", "text", "url", "date", "other"])
 @given(st.one_of(st.dictionaries(FIELDS, JSON_VALUE, max_size=6), JSON_VALUE,
                  st.binary(max_size=300)))
 def test_a_jsonl_line_is_an_article_or_a_quarantine(value):
-    import json
-
     line = value if isinstance(value, bytes) else json.dumps(value).encode()
     assume(line.strip())
     got = jsonl_article(line, "f.jsonl:1")
@@ -180,3 +179,41 @@ def test_a_jsonl_line_is_an_article_or_a_quarantine(value):
             field.encode("utf-8")
             assert not REMOVED.search(field)
     assert got.given_id is None or got.given_id.strip()
+
+
+FILE_NAME = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="/\x00"),
+                    min_size=1, max_size=12).filter(lambda n: not n.startswith("."))
+CONTENT = st.one_of(
+    article().map(lambda a: a.encode("utf-8")),
+    article().map(lambda a: a.encode("utf-16")),
+    article().map(lambda a: a.encode("cp1252", "replace")),
+    st.binary(max_size=400),
+    st.lists(st.one_of(st.binary(max_size=60), JSON_VALUE.map(lambda v: json.dumps(v).encode()),
+                       article().map(lambda a: json.dumps({"title": a[:20], "text": a}).encode())),
+             max_size=5).map(b"\n".join).map(lambda b: b"JSONL" + b))
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.dictionaries(FILE_NAME, CONTENT, min_size=1, max_size=6))
+def test_any_folder_of_files_builds_and_reconciles(files):
+    import tempfile
+    from pathlib import Path
+
+    import newsprep
+    from newsprep.ingest import discover
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        raw.mkdir()
+        for i, (name, data) in enumerate(files.items()):
+            jsonl = data.startswith(b"JSONL")
+            path = raw / f"{i}-{name}{'.jsonl' if jsonl else '.txt'}"
+            path.write_bytes(data[5:] if jsonl else data)
+        n_files = len(discover(raw).tasks)
+        summary = newsprep.build(raw, Path(tmp) / "ds", workers=1, cache=False)
+        assert summary.reconciles and summary.n_ignored == 0
+        assert summary.inputs >= n_files
+        for q in (Path(tmp) / "ds" / ".newsprep" / "quarantine.jsonl").read_text(
+                encoding="utf-8").splitlines():
+            assert json.loads(q)["reason"] in QUARANTINE_REASONS
