@@ -38,6 +38,7 @@ def test_a_failing_dataset_exits_1_and_the_json_names_rows_and_values(ds, tmp_pa
     failure = errors["expectations.title-not-empty"]["failures"][0]
     assert failure["row_id"] == target and failure["value"] == 0
     assert "expect_column_values_to_be_between" in failure["message"]
+    assert f"id={target!r} value=0 in data/" in failure["message"]  # plain values, no numpy repr
 
 
 def test_json_to_stdout_is_only_json(ds):  # noqa: F811

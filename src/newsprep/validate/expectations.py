@@ -12,7 +12,7 @@ from newsprep.validate import derive
 from newsprep.validate.folder import Shard
 from newsprep.validate.gx_suite import GxRunner, Spec, parse_suite
 from newsprep.validate.registry import CheckContext, register
-from newsprep.validate.results import SKIPPED, CheckResult, Failure
+from newsprep.validate.results import SKIPPED, CheckResult, Failure, short
 
 PREFIX = "expectations"
 
@@ -80,7 +80,7 @@ class Expectations:
         for row in rows:
             row = dict(row)
             rid = row.pop("id", None)
-            value = next(iter(row.values())) if len(row) == 1 else (row or rid)
+            value = short(next(iter(row.values())) if len(row) == 1 else (row or rid))
             where = f" in {location}" if location else ""
             res.add(Failure(f"{spec.type} failed for id={rid!r} value={value!r}{where}",
                             row_id=rid, column=column, value=value, location=location))

@@ -14,8 +14,8 @@ MAX_VALUE_CHARS = 300
 
 def short(value: Any, limit: int = MAX_VALUE_CHARS) -> Any:
     """A JSON-friendly, length-capped copy of a failing value."""
-    if hasattr(value, "item") and not isinstance(value, list | dict | str):
-        value = value.item()  # numpy scalars
+    if hasattr(value, "tolist") and not isinstance(value, list | dict | str):
+        value = value.tolist()  # numpy scalars and arrays, pyarrow arrays
     if isinstance(value, float) and value != value:
         return None
     if isinstance(value, str | bytes) and len(value) > limit:

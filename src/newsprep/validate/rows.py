@@ -9,7 +9,7 @@ import pyarrow as pa
 from newsprep.schema import SCHEMA, pandera_schema
 from newsprep.validate.folder import Shard
 from newsprep.validate.registry import CheckContext, register
-from newsprep.validate.results import Failure
+from newsprep.validate.results import Failure, short
 
 CODE = "rows.schema"
 TITLE = "Every row passes the pandera schema"
@@ -45,10 +45,11 @@ class PanderaRows:
             known = idx is not None and idx == idx and ids is not None
             rid = ids.iloc[int(idx)] if known else None
             column = case.column if isinstance(case.column, str) else None
+            value = short(case.failure_case)
             self.result.add(Failure(
                 f"{column or 'dataframe'}: pandera check {case.check} failed for "
-                f"id={rid!r} value={case.failure_case!r} in {shard.rel}",
-                row_id=rid, column=column, value=case.failure_case, location=shard.rel))
+                f"id={rid!r} value={value!r} in {shard.rel}",
+                row_id=rid, column=column, value=value, location=shard.rel))
 
     def finish(self):
         self.result.stats["rows"] = self.rows
