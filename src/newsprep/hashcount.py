@@ -21,6 +21,15 @@ class _Blocks:
         self._arrays: list[np.ndarray] = []
         self.unique = unique
 
+    def __getstate__(self) -> tuple:
+        """Pickled as numpy arrays (a worker's partial counts travel compact, not as ints)."""
+        self._spill()
+        return (self._arrays, self.unique)
+
+    def __setstate__(self, state: tuple) -> None:
+        self._arrays, self.unique = state
+        self._buf = []
+
     def add(self, value: int) -> None:
         self._buf.append(value)
         if len(self._buf) >= _BLOCK:
