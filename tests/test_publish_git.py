@@ -239,3 +239,9 @@ def test_cli_publish_to_a_local_repository(two_builds, tmp_path):
     assert (
         again.output == f"newsprep: error: git repository {repo}: release v1.0.0 already exists\n"
     )
+
+
+@pytest.mark.parametrize("where", ["./missing-folder", "missing/deep/folder", "justaname"])
+def test_load_of_a_missing_path_says_so(where):
+    with pytest.raises(newsprep.NewsprepError, match="no such folder, and not a Hub dataset"):
+        newsprep.load(where, version="1.0.0")

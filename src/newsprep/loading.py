@@ -44,6 +44,10 @@ def load(repo_or_path: str | Path, version: str, **kwargs):
             return datasets.load_dataset(tmp, **kwargs)
     from newsprep.hub import HubTarget
 
+    name = str(repo_or_path)
+    if name.count("/") != 1 or not all(name.split("/")) or name.startswith("."):
+        raise NewsprepError(f"{name}: no such folder, and not a Hub dataset OWNER/NAME")
+
     target = HubTarget(
         str(repo_or_path), token=kwargs.pop("token", None), endpoint=kwargs.pop("endpoint", None)
     )
