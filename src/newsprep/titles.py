@@ -42,10 +42,13 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
 
 
 def is_furniture(line: str, stats: CorpusStats | None, cfg: Config) -> bool:
+    """A furniture pattern, or a short line that stands at the top of many differently titled
+    articles (a long recurring line is more likely a syndicated copy's own first paragraph)."""
     if any(p.search(line.strip()) for p in cfg.header_patterns):
         return True
-    min_rec = cfg.get("header", "min_recurrence", 3)
-    return stats is not None and stats.head_recurrence(line) >= min_rec
+    if stats is None or len(line.split()) > cfg.get("header", "max_recurring_words", 15):
+        return False
+    return stats.head_recurrence(line) >= cfg.get("header", "min_recurrence", 3)
 
 
 def split_top(title: str, lines: list[str], stats: CorpusStats | None, cfg: Config) -> list[str]:
@@ -66,4 +69,6 @@ def split_top(title: str, lines: list[str], stats: CorpusStats | None, cfg: Conf
             out.append("header")
         else:
             break
+    while len(out) == len(lines) and out and out[-1] == "header":
+        out.pop()  # never take every line: the last one is body, not furniture
     return out

@@ -258,9 +258,6 @@ def test_the_hostile_build_passes_its_own_data_contract(built):
     assert report.valid, [c for c in report.to_dict()["checks"] if c["status"] == "failed"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "header detection counts a body line that recurs at the top of 3 differently titled "
-    "articles as page furniture, so syndicated copies lose their whole body; reported"))
 def test_syndicated_copies_under_new_titles_keep_their_body(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
