@@ -123,14 +123,14 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--corpus", type=Path, default=None, help="where to keep the corpus")
     ap.add_argument("--incremental", action="store_true",
                     help="then change 1%% of the inputs and rebuild with the cache (.txt only)")
-    ap.add_argument("--no-cache", action="store_true", help="build without the cache")
+    ap.add_argument("--cache", action="store_true", help="build with the incremental cache")
     args = ap.parse_args(argv)
     base = args.corpus or Path(tempfile.gettempdir()) / f"newsprep-bench-{args.articles}"
     base.mkdir(parents=True, exist_ok=True)
     corpus, size = make_corpus(base, args.articles, args.format)
     work = Path(tempfile.mkdtemp(prefix="newsprep-bench-out-"))
     try:
-        cache = False if args.no_cache else work / "cache"
+        cache = work / "cache" if args.cache or args.incremental else False
         res = run_build(corpus, work / "out", args.workers, args.engine, cache)
         secs = res["seconds"]
         report = {"articles": args.articles, "format": args.format,

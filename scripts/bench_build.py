@@ -22,7 +22,7 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=20_000)
     ap.add_argument("--workers", type=int, default=None)
     args = ap.parse_args()
-    argv = ["--articles", str(args.articles), "--no-cache"]
+    argv = ["--articles", str(args.articles)]
     if args.workers:
         argv += ["--workers", str(args.workers)]
     r = bench.main(argv)

@@ -44,15 +44,15 @@ def test_rebuild_parses_only_changed_inputs_and_matches_a_clean_build(tmp_path, 
     root = tmp_path / "raw"
     synthetic.write_txt(root, 80, seed=4)
     out = tmp_path / "ds"
-    newsprep.build(root, out, workers=1)
+    newsprep.build(root, out, workers=1, cache=True)
     assert len(parsed) == 80 and default_folder(out).is_dir()
     assert not (out / ".newsprep" / "cache").exists()  # the cache is never in the dataset
     changed = _change(root)
     parsed.clear()
-    summary = newsprep.build(root, out, workers=1)
+    summary = newsprep.build(root, out, workers=1, cache=True)
     assert set(parsed) == changed
     assert summary.records == 81
-    newsprep.build(root, tmp_path / "clean", workers=1, cache=False)
+    newsprep.build(root, tmp_path / "clean", workers=1)
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
 
 

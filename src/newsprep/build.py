@@ -84,12 +84,12 @@ def make_engine(engine: str | Engine, workers: int | None) -> Engine:
 def build(input: str | Path, out: str | Path, *, checks: str | Path | None = None,
           workers: int | None = None, progress: bool = False, config: Config | None = None,
           meta: dict | None = None, engine: str | Engine = "local",
-          cache: str | Path | bool = True,
+          cache: str | Path | bool = False,
           timings: dict[str, float] | None = None) -> BuildSummary:
     """Build the dataset folder `out` from the raw articles under `input`; return the summary.
 
-    `cache`: True keeps the incremental cache beside `out` (`.NAME.cache`), a path puts it
-    there, False builds without one. `timings`, if given, receives the seconds of each stage."""
+    `cache`: a folder for the incremental cache, True for `.NAME.cache` beside `out`, False
+    (default) for none. `timings`, if given, receives the seconds of each stage."""
     from newsprep import __version__
 
     cfg = config or load_config(checks)

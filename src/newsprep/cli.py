@@ -57,10 +57,8 @@ def build(
         "--ray-address", help="Ray cluster to join (ray.init address: auto, ray://HOST:10001).")]
     = None,
     cache: Annotated[Path | None, typer.Option(
-        "--cache", help="Incremental cache folder (default: .OUT.cache beside --out).",
-        file_okay=False)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Build without the cache.")]
-    = False,
+        "--cache", help="Keep pass-1 statistics per input in this folder for incremental "
+        "rebuilds (default: no cache).", file_okay=False)] = None,
     splits: Annotated[str | None, typer.Option(
         "--splits", help="train,validation,test ratios, e.g. 0.8,0.1,0.1 (default: [splits] "
         "of detectors.toml).")] = None,
@@ -82,7 +80,7 @@ def build(
         summary = run_build(input, out, checks=checks, workers=workers,
                             progress=not quiet and not as_json and sys.stderr.isatty(),
                             engine=f"ray:{ray_address}" if ray_address else engine,
-                            cache=False if no_cache else (cache or True), config=config)
+                            cache=cache or False, config=config)
     except NewsprepError as exc:
         raise fail(exc) from None
     if as_json:
