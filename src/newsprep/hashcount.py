@@ -65,7 +65,7 @@ class _Blocks:
 
 
 def _lookup(keys: np.ndarray, counts: np.ndarray, key: int) -> int:
-    i = int(np.searchsorted(keys, key))
+    i = int(keys.searchsorted(np.uint64(key)))  # a Python int would copy `keys` (O(n))
     return int(counts[i]) if i < len(keys) and int(keys[i]) == key else 0
 
 
