@@ -90,3 +90,27 @@ def test_a_truncated_shard_is_a_data_failure_exit_1(ds):  # noqa: F811
     result = runner.invoke(app, ["check", str(ds)])
     assert result.exit_code == 1
     assert f"data/{victim.name}: unreadable Parquet file" in result.stdout
+
+
+def test_the_pre_commit_hook_runs_the_check(built):  # noqa: F811
+    import yaml
+
+    from .conftest import ROOT
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "newsprep-check" and hook["pass_filenames"] is False
+    command = hook["entry"].split()
+    assert command[:2] == ["newsprep", "check"]
+    result = runner.invoke(app, [*command[1:], str(built)])  # the hook's args name the folder
+    assert result.exit_code == 0, result.output
+
+
+def test_the_data_workflow_builds_and_checks_the_demo_corpus():
+    import yaml
+
+    from .conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/data.yml").read_text(encoding="utf-8"))
+    runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["check"]["steps"])
+    assert "newsprep build examples/raw" in runs
+    assert "newsprep check" in runs and "--json check.json" in runs and 'exit "$status"' in runs
