@@ -49,14 +49,28 @@ class Expectations:
         self.dataset_runner = (GxRunner(self.dataset_specs, "dataset", path)
                                if self.dataset_specs else None)
         self.dataset_parts: list[pa.Table] = []
+        # compact rows of one shard wait here until `gx_batch_rows` of them (GX costs per call)
+        self.gx_rows = max(1, int(ctx.contract.get("run", "gx_batch_rows", 100_000)))
+        self.pending: list[pa.Table] = []
+        self.pending_shard: str | None = None
 
     def batch(self, batch: pa.RecordBatch, shard: Shard) -> None:
         if self.batch_runner:
-            frame = derive.compact(batch, self.batch_cols).to_pandas()
-            for spec, r in self.batch_runner.validate(frame):
-                self._record(spec, r, shard.rel)
+            if shard.rel != self.pending_shard:
+                self._flush()
+            self.pending.append(derive.compact(batch, self.batch_cols))
+            self.pending_shard = shard.rel
+            if sum(t.num_rows for t in self.pending) >= self.gx_rows:
+                self._flush()
         if self.dataset_specs:
             self.dataset_parts.append(derive.compact(batch, self.dataset_cols))
+
+    def _flush(self) -> None:
+        if self.pending:
+            frame = pa.concat_tables(self.pending).to_pandas()
+            for spec, r in self.batch_runner.validate(frame):
+                self._record(spec, r, self.pending_shard)
+        self.pending = []
 
     def _record(self, spec: Spec, r: Any, location: str | None) -> None:
         res = self.results[spec.code]
@@ -86,6 +100,8 @@ class Expectations:
                             row_id=rid, column=column, value=value, location=location))
 
     def finish(self) -> list[CheckResult]:
+        if self.batch_runner:
+            self._flush()
         if self.dataset_runner and self.dataset_parts:
             table = pa.concat_tables(self.dataset_parts)
             self.dataset_parts = []
