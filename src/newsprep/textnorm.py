@@ -29,7 +29,6 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
-@lru_cache(maxsize=1 << 16)  # pure; a line is keyed several times per article
 def squash(text: str) -> str:
     """NFKC, inner whitespace collapsed, stripped; case kept. The text part of an exact-duplicate
     key: two versions of a story that differ only in case ("Grand Slam" / "grand slam") are
