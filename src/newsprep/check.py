@@ -38,6 +38,7 @@ def _row_pass(ctx: CheckContext, row_units: list[RowUnit], progress: bool) -> Ch
     wanted = set().union(*(u.columns for u in row_units)) if row_units else set()
     total = sum(pf.metadata.num_rows for pf in ctx.files.values())
     bar, task = _progress(progress, total)
+    pool = pa.default_memory_pool()
     with bar:
         for shard in ctx.folder.shards:
             pf = ctx.files.get(shard.rel)
@@ -50,6 +51,8 @@ def _row_pass(ctx: CheckContext, row_units: list[RowUnit], progress: bool) -> Ch
                         unit.batch(batch, shard)
                     ctx.rows_read += batch.num_rows
                     bar.advance(task, batch.num_rows)
+                    del batch
+                    pool.release_unused()  # hand freed batch memory back: flat resident memory
             except (OSError, pa.ArrowException) as exc:
                 msg = str(exc).splitlines()[0]
                 res.add(Failure(f"{shard.rel}: cannot decode rows after row {ctx.rows_read}: "
