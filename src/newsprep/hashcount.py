@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 _BLOCK = 1 << 16  # values buffered before they are sorted into an array
-_MAX_ARRAYS = 32  # arrays kept before they are merged into one
+_MAX_ARRAYS = 4096  # arrays kept before they are merged into one
 _GROUP_BITS = 20  # a pair keeps 44 bits of its key and 20 of its group
 _GROUP_MASK = (1 << _GROUP_BITS) - 1
 
@@ -40,13 +40,17 @@ class _Blocks:
             arr = np.array(self._buf, dtype=np.uint64)
             self._arrays.append(np.unique(arr) if self.unique else np.sort(arr))
             self._buf = []
+        self._settle()
+
+    def _settle(self) -> None:
+        """Arrays are kept as they come (sorting is paid once, in `values`), up to _MAX_ARRAYS."""
         if len(self._arrays) > _MAX_ARRAYS:
             self._arrays = [self.values()]
 
     def merge(self, other: _Blocks) -> None:
         other._spill()
         self._arrays.extend(other._arrays)
-        self._spill()
+        self._settle()
 
     def values(self) -> np.ndarray:
         """All values, sorted (deduplicated for a set)."""
