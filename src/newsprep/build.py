@@ -113,6 +113,7 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
             shared["cache"] = None
         with _timed(timings, "pass2"):
             index, parts = _records(stage, inv, chunks, spills, eng, shared, summary, bar)
+            shared["stats"] = stats = None  # the driver's largest index: not needed any more
         with _timed(timings, "dedup"):
             result = index.resolve()
         with _timed(timings, "write"):
@@ -206,13 +207,24 @@ def _records(stage: Path, inv: Inventory, chunks, spills, eng: Engine, shared,
         keep = _unique_ids(metas, paths, qfile, summary)
     summary.inputs += int(keep.sum()) + sum(inv.ignored.values())
     index = DuplicateIndex(shared["cfg"])
-    flat = [m for ms in metas for m in ms if m.rows]
-    if flat:
-        index.add(*(np.concatenate([getattr(m, f) for m in flat])[keep]
-                    for f in ("title_h", "content_h", "keys", "sig16")))
     sizes = [sum(m.rows for m in ms) for ms in metas]
+    flat = [m for ms in metas for m in ms if m.rows]
+    metas.clear()
+    if flat:
+        index.add(*(_column(flat, f, keep) for f in ("title_h", "content_h", "keys", "sig16")))
     bounds = np.cumsum([0, *sizes])
     return index, [(p, keep[bounds[i]: bounds[i + 1]]) for i, p in enumerate(paths)]
+
+
+def _column(metas: list[passes.ChunkMeta], name: str, keep: np.ndarray) -> np.ndarray:
+    """One key column of all rows, without the rows whose id was taken (freed from the metas
+    as it goes, so the driver never holds two copies)."""
+    parts = []
+    for m in metas:
+        parts.append(getattr(m, name))
+        setattr(m, name, None)
+    col = np.concatenate(parts)
+    return col if keep.all() else col[keep]
 
 
 def _quarantine(qfile, summary: BuildSummary, q: Quarantined) -> None:

@@ -60,6 +60,8 @@ class DuplicateIndex:
 
     def _column(self, i: int, shape: tuple, dtype) -> np.ndarray:
         cols = [p[i] for p in self._parts]
+        if len(cols) == 1:
+            return cols[0]
         return np.concatenate(cols) if cols else np.zeros(shape, dtype)
 
     def resolve(self) -> DedupResult:

@@ -93,7 +93,8 @@ class HashCounter:
 
     def count(self, key: int) -> int:
         if self._keys is None:
-            self._keys, self._counts = np.unique(self._blocks.values(), return_counts=True)
+            self._keys, counts = np.unique(self._blocks.values(), return_counts=True)
+            self._counts = counts.astype(np.uint32)
         return _lookup(self._keys, self._counts, key)
 
     def __len__(self) -> int:
@@ -121,8 +122,9 @@ class PairCounter:
     def freeze(self) -> None:
         """Count the groups per key; the pairs are dropped."""
         keys = self._blocks.values() >> np.uint64(_GROUP_BITS)
-        self._keys, self._counts = np.unique(keys, return_counts=True)
         self._blocks = _Blocks(unique=True)
+        self._keys, counts = np.unique(keys, return_counts=True)
+        self._counts = counts.astype(np.uint32)
 
     def count(self, key: int) -> int:
         """Groups the key was seen in (0 before `freeze`)."""
