@@ -149,6 +149,7 @@ def staged_output(out: Path, protect: Path | None = None):
         for stale in out.parent.glob(f".{out.name}.staging-*"):
             shutil.rmtree(stale, ignore_errors=True)
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        stage.chmod(0o755)  # mkdtemp makes it private; a dataset folder is readable like any
         try:
             yield stage
             _fsync_tree(stage)
