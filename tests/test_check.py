@@ -159,6 +159,9 @@ def test_an_older_build_without_optional_columns_passes_with_a_warning(ds):
     card.write_text(card.read_text(encoding="utf-8").replace(
         "  - name: encoding\n    dtype: string\n", "  - name: legacy_score\n    dtype: float64\n"),
         encoding="utf-8")
+    summary = json.loads((ds / "build.json").read_text(encoding="utf-8"))
+    del summary["files"]  # builds before the file manifest did not list their shards
+    (ds / "build.json").write_text(json.dumps(summary), encoding="utf-8")
     report = newsprep.check(ds)
     assert report.valid, [r.line() for r in report.errors]
     res = report.get("structure.schema")
@@ -344,3 +347,24 @@ def test_the_report_dict_lists_failing_rows(ds):
     rows = [f for e in data["errors"] for f in e["failures"] if f["row_id"]]
     assert rows and all("value" in f and "message" in f for f in rows)
     json.dumps(data)  # JSON-ready as it is
+
+
+def test_a_shard_replaced_after_the_build_is_named_by_the_manifest(ds):
+    shard = shards(ds)[0]
+    table = pq.read_table(shard)
+    pq.write_table(table, shard, compression="snappy")  # same rows, other bytes
+    rel = f"data/{shard.name}"
+    report = newsprep.check(ds)
+    res = failing(report)["structure.shards"]
+    assert any(f.location == rel and "build.json says" in f.message for f in res.failures)
+    assert json.loads((ds / "build.json").read_text())["files"][rel] != shard.stat().st_size
+
+
+def test_a_stray_shard_is_named(ds):
+    src = shards(ds)[0]
+    stray = src.with_name("train-00009-of-00010.parquet")
+    shutil.copyfile(src, stray)
+    report = newsprep.check(ds)
+    messages = [f.message for f in failing(report)["structure.shards"].failures]
+    assert any("data/train-00009-of-00010.parquet: not written by the build" in m
+               for m in messages)

@@ -123,6 +123,8 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         with _timed(timings, "docs"):
             if store is not None:
                 store.close()
+            summary.files = {f: (stage / f).stat().st_size
+                             for files in split_files.values() for f in files}
             summary.write(stage)
             docs.write(stage, summary, split_files, meta, keep_from=out)
     return summary

@@ -21,6 +21,7 @@ class BuildSummary:
     ignored: Counter = field(default_factory=Counter)  # by file suffix
     flags: Counter = field(default_factory=Counter)
     splits: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)  # data file -> bytes: the folder's manifest
     newsprep_version: str = ""
     config_hash: str = ""
 
@@ -47,6 +48,7 @@ class BuildSummary:
             "ignored_by_suffix": dict(sorted(self.ignored.items())),
             "flags": {code: self.flags.get(code, 0) for code in FLAGS},
             "splits": dict(self.splits),
+            "files": dict(sorted(self.files.items())),
             "newsprep_version": self.newsprep_version,
             "config_hash": self.config_hash,
         }
@@ -58,6 +60,7 @@ class BuildSummary:
             quarantined=Counter(data.get("quarantined_by_reason", {})),
             ignored=Counter(data.get("ignored_by_suffix", {})),
             flags=Counter(data.get("flags", {})), splits=dict(data.get("splits", {})),
+            files=dict(data.get("files", {})),
             newsprep_version=data.get("newsprep_version", ""),
             config_hash=data.get("config_hash", ""),
         )

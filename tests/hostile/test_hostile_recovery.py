@@ -67,13 +67,8 @@ def _lose_summary(out, data):
     return "build.json"
 
 
-ONLY_SHARD = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "check sees the rows missing (card, reconciliation) but cannot name a split's only shard: "
-    "nothing lists the shard files (a file manifest in build.json would); reported"))
-
-
 @pytest.mark.parametrize("damage", [_delete_one_of_four, _truncate, _lose_summary,
-                                    pytest.param(_delete_only_shard, marks=ONLY_SHARD)])
+                                    _delete_only_shard])
 def test_check_names_the_damaged_file_and_build_repairs_it(clean, tmp_path, damage):
     raw, got, out, target = _damaged(clean, tmp_path, damage)
     try:

@@ -67,9 +67,25 @@ def shards(ctx: CheckContext) -> list[CheckResult]:
             rel = f"data/{split}-{i:05d}-of-{total:05d}.parquet"
             res.add(Failure(f"{rel}: shard missing (split {split} has {total} shards)",
                             location=rel))
+    _manifest(ctx, res)
     res.stats = {"shards": len(ctx.folder.shards), "unreadable": len(ctx.open_errors),
                  "rows": sum(pf.metadata.num_rows for pf in ctx.files.values())}
     return [res.finish(f"{len(ctx.files)} shards, {res.stats['rows']} rows")]
+
+
+def _manifest(ctx: CheckContext, res: CheckResult) -> None:
+    """The data files build.json lists (newsprep >= 0.1) must all be there, at their size."""
+    listed = (ctx.folder.summary or {}).get("files") or {}
+    present = {s.rel for s in ctx.folder.shards}
+    for rel, size in sorted(listed.items()):
+        path = ctx.folder.root / rel
+        if rel not in present:
+            res.add(Failure(f"{rel}: shard missing (listed in build.json)", location=rel))
+        elif path.stat().st_size != size:
+            res.add(Failure(f"{rel}: {path.stat().st_size} bytes, build.json says {size}",
+                            location=rel, value=path.stat().st_size))
+    for rel in sorted(present - set(listed)) if listed else []:
+        res.add(Failure(f"{rel}: not written by the build (not in build.json)", location=rel))
 
 
 def _sample(pf: pq.ParquetFile, column: str):
