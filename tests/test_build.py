@@ -1,4 +1,5 @@
-"""The build pipeline end to end: records, Hugging Face layout, quarantine, determinism, atomicity."""
+"""The build pipeline end to end: records, Hugging Face layout, quarantine, determinism and
+atomicity."""
 
 from __future__ import annotations
 
@@ -103,8 +104,10 @@ def test_bad_text_inputs_are_quarantined_with_a_reason(tmp_path, name, content, 
 
 def test_jsonl_inputs_and_their_bad_lines(tmp_path):
     good = {"id": "w1", "title": "Harbour cranes return to service",
-            "text": ARTICLE.split("\n\n", 2)[2], "url": "https://example.org/a", "date": "2024-01-02"}
-    lines = [json.dumps(good), "{not json", json.dumps([1, 2]), json.dumps({"title": 3, "text": "x"}),
+            "text": ARTICLE.split("\n\n", 2)[2], "url": "https://example.org/a",
+            "date": "2024-01-02"}
+    lines = [json.dumps(good), "{not json", json.dumps([1, 2]),
+             json.dumps({"title": 3, "text": "x"}),
              json.dumps({"title": "No body", "text": "  "}), json.dumps(dict(good, title="Other")),
              ""]
     raw = tmp_path / "raw"

@@ -33,7 +33,8 @@ def test_flag_table_matches_the_codes():
 
 
 def test_quarantine_table_matches_the_reasons():
-    assert table_rows("Quarantine reasons") == [[f"`{c}`", d] for c, d in QUARANTINE_REASONS.items()]
+    expected = [[f"`{c}`", d] for c, d in QUARANTINE_REASONS.items()]
+    assert table_rows("Quarantine reasons") == expected
 
 
 def test_codes_are_kebab_case():

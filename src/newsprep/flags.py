@@ -14,12 +14,19 @@ ENCODING_REPAIRED = "encoding-repaired"
 FLAGS: dict[str, str] = {
     REPEATED_TITLE: "the title was repeated at the top; the repeats are in `title_repeats`",
     HEADER_NOISE: "page furniture stood at the top; it is in `header_lines`",
-    OFFTOPIC_TRAILER: "lines at the bottom were not part of the article; they are in `trailer_lines`",
+    OFFTOPIC_TRAILER: (
+        "lines at the bottom were not part of the article; they are in `trailer_lines`"
+    ),
     DUPLICATE_TITLE: "another article has the same normalised title",
-    DUPLICATE_CONTENT: "exact duplicate (same normalised title and text) of the article in `duplicate_of`",
+    DUPLICATE_CONTENT: (
+        "exact duplicate (same normalised title and text) of the article in `duplicate_of`"
+    ),
     NEAR_DUPLICATE: "near-duplicate text of other articles (same `near_duplicate_cluster`)",
     SHORT_BODY: "the clean text is shorter than the configured minimum",
-    ENCODING_REPAIRED: "the input was not clean UTF-8: decoded from another encoding, or NULs/control characters removed",
+    ENCODING_REPAIRED: (
+        "the input was not clean UTF-8: decoded from another encoding, or NULs/control "
+        "characters removed"
+    ),
 }
 
 # Reasons an input cannot become a record (written to the quarantine file).

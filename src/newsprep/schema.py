@@ -21,13 +21,18 @@ COLUMNS: list[tuple[str, pa.DataType, bool, str]] = [
     ("source", _STR, False, "path of the raw file relative to the input root, `/`-separated "
      "(`file.jsonl:LINE` for JSON Lines)"),
     ("title", _STR, False, "the article's title"),
-    ("text", _STR, False, 'clean body: paragraphs joined by "\\n\\n"; no title repeats, no trailer lines'),
-    ("title_repeats", _LIST, False, "the repeated title lines removed from the top, exactly as written"),
-    ("trailer_lines", _LIST, False, "the trailer lines removed from the bottom, exactly as written, in order"),
-    ("header_lines", _LIST, False, "page furniture removed from the top (not the title, not its repeats)"),
+    ("text", _STR, False,
+     'clean body: paragraphs joined by "\\n\\n"; no title repeats, no trailer lines'),
+    ("title_repeats", _LIST, False,
+     "the repeated title lines removed from the top, exactly as written"),
+    ("trailer_lines", _LIST, False,
+     "the trailer lines removed from the bottom, exactly as written, in order"),
+    ("header_lines", _LIST, False,
+     "page furniture removed from the top (not the title, not its repeats)"),
     ("flags", _LIST, False, "quality flag codes, sorted"),
     ("duplicate_of", _STR, True, "for an exact duplicate article: the `id` of the first copy"),
-    ("near_duplicate_cluster", _STR, True, "for a near-duplicate: the `id` of the first article of its cluster"),
+    ("near_duplicate_cluster", _STR, True,
+     "for a near-duplicate: the `id` of the first article of its cluster"),
     ("content_hash", _STR, False, "xxh3-128 of the normalised title and text (hex)"),
     ("url", _STR, True, "the article's URL when the input gives one"),
     ("date", _STR, True, "the article's date when the input gives one, as given"),
@@ -117,5 +122,6 @@ def validate_batch(table: pa.Table) -> None:
         for row in cases.head(20).itertuples():
             idx = row.index
             rid = frame["id"].iloc[idx] if idx is not None and idx == idx else None
-            lines.append(f"{row.column}: {row.check} failed for id={rid!r} value={row.failure_case!r}")
+            lines.append(f"{row.column}: {row.check} failed for id={rid!r} "
+                         f"value={row.failure_case!r}")
         raise NewsprepError("schema validation failed: " + "; ".join(lines)) from None
