@@ -44,7 +44,8 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     wanted = set(result.duplicate_of[result.duplicate_of >= 0].tolist())
     wanted |= set(result.cluster[result.cluster >= 0].tolist())
     id_of: dict[int, str] = {}
-    offset = 0
+    offset = pending_rows = 0
+    pending: list[tuple[pa.Table, np.ndarray]] = []  # batches not yet validated and written
     for table in _batches(parts):
         n = table.num_rows
         ids = table.column("id").to_pylist()
@@ -52,17 +53,33 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
             if i in wanted:
                 id_of[i] = ids[i - offset]
         table, groups = _with_duplicates(table, ids, result, offset, id_of, summary)
-        validate_batch(table)
-        split_of = np.array([assign(g, split_ratios, seed) for g in groups])
-        for split, writer in writers.items():
-            mask = split_of == split
-            if mask.any():
-                writer.write(table if mask.all() else table.filter(pa.array(mask)))
+        pending.append((table, np.array([assign(g, split_ratios, seed) for g in groups])))
+        pending_rows += n
+        if pending_rows >= BATCH_ROWS:
+            _validate_and_write(pending, writers)
+            pending, pending_rows = [], 0
         offset += n
+    _validate_and_write(pending, writers)
     summary.records = offset
     files = {s: w.close() for s, w in writers.items()}
     summary.splits = {s: writers[s].rows for s in writers}
     return files
+
+
+def _validate_and_write(pending: list[tuple[pa.Table, np.ndarray]],
+                        writers: dict[str, ShardWriter]) -> None:
+    """Validate the pending batches at once (the schema check has a high fixed cost per call;
+    ids are already unique corpus-wide), then hand each batch to the writers of its splits,
+    in order and as before, so the shards are the same whatever the grouping."""
+    if not pending:
+        return
+    validate_batch(pending[0][0] if len(pending) == 1
+                   else pa.concat_tables([table for table, _ in pending]))
+    for table, split_of in pending:
+        for split, writer in writers.items():
+            mask = split_of == split
+            if mask.any():
+                writer.write(table if mask.all() else table.filter(pa.array(mask)))
 
 
 def _with_duplicates(table: pa.Table, ids: list[str], result: DedupResult, offset: int,
