@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
 from newsprep.textnorm import title_key
 
 
-def _variants(text: str, separators: list[str]) -> list[str]:
+@lru_cache(maxsize=1 << 12)  # pure; the title's variants are asked for every line compared
+def _variants(text: str, separators: tuple[str, ...]) -> tuple[str, ...]:
     """The line, and the line with a site-name suffix or prefix cut at each separator."""
     out = [text]
     for sep in separators:
@@ -17,13 +19,13 @@ def _variants(text: str, separators: list[str]) -> list[str]:
             head, _, tail = text.rpartition(sep)
             first, _, rest = text.partition(sep)
             out += [head, first, rest, tail]
-    return [title_key(v) for v in out if v.strip()]
+    return tuple(title_key(v) for v in out if v.strip())
 
 
 def is_repeat(line: str, title: str, cfg: Config) -> bool:
     """Whether `line` repeats `title`: same words (case, spacing, punctuation and a site-name
     suffix aside), or nearly the same characters."""
-    seps = cfg.get("repeated_title", "site_suffix_separators", [])
+    seps = tuple(cfg.get("repeated_title", "site_suffix_separators", []))
     key, tkey = title_key(line), title_key(title)
     if not key or not tkey:
         return False
