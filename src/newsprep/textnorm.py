@@ -12,6 +12,15 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PUNCT_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
+
+def _ascii_table(keep) -> bytes:
+    """A bytes.translate table: ASCII bytes `keep` accepts lower-cased, every other byte a space."""
+    return bytes(ord(chr(c).lower()) if c < 128 and keep(chr(c)) else 32 for c in range(256))
+
+
+_ASCII_KEY = _ascii_table(str.isalnum)  # `[^\W_]` on ASCII
+_ASCII_WORDS = _ascii_table(lambda ch: ch.isalnum() or ch == "_")  # `\w` on ASCII
+
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had
@@ -44,8 +53,8 @@ def title_key(text: str) -> str:
 
     Same as " ".join(_WORD.findall(fold(text))): the words never contain whitespace, so the
     whitespace collapsing of `fold` is skipped; ASCII is NFKC-stable and casefolds as lower()."""
-    if text.isascii():
-        return " ".join(_WORD.findall(text.lower()))
+    if text.isascii():  # a letter or digit is kept lower-cased, all else splits: same words
+        return " ".join(text.encode("ascii").translate(_ASCII_KEY).decode("ascii").split())
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
@@ -80,6 +89,8 @@ _TOKEN = re.compile(r"\w+")
 
 def vocabulary(text: str) -> set[str]:
     """The lower-cased words of `text`, as a set (one regex pass; no stemming)."""
+    if text.isascii():  # `\w` on ASCII: letters, digits, "_"; one byte-table pass instead
+        return set(text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split())
     return set(_TOKEN.findall(text.lower()))
 
 
