@@ -160,6 +160,16 @@ def _text(data: bytes) -> tuple[str, str, bool]:
         return (*_legacy(data), padded)
 
 
+_NOT_PLAIN = bytes((*range(0, 9), *range(11, 32), 0x7F))  # controls but tab and LF
+
+
+def _plain_ascii(data: bytes) -> bool:
+    """ASCII with no control character but tab and LF (so no NUL, CR or form feed) and no
+    binary signature: valid UTF-8 that `clean` leaves as it is."""
+    return (data.isascii() and not data.startswith(_MAGIC)
+            and len(data.translate(None, _NOT_PLAIN)) == len(data))
+
+
 def decode(data: bytes, *, normalise: bool = True) -> Decoded:
     """Decode the bytes of one article file. Raises `DecodeFailure('empty'|'binary'|'undecodable')`.
 
@@ -167,6 +177,8 @@ def decode(data: bytes, *, normalise: bool = True) -> Decoded:
     control characters inside JSON strings are cleaned field by field after parsing."""
     if not data.strip():
         raise DecodeFailure("empty", "empty or whitespace only")
+    if _plain_ascii(data):  # nothing to detect, repair or clean: what the slow path gives
+        return Decoded(data.decode("ascii"), "utf-8", False)
     text, encoding, padded = _text(data)
     if _mostly_controls(text):
         raise DecodeFailure("binary", f"binary content (as {encoding}: mostly control characters)")
