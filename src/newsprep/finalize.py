@@ -13,7 +13,7 @@ from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.dedup import DedupResult
 from newsprep.schema import SCHEMA, validate_batch
-from newsprep.splits import SPLIT_ORDER, assign
+from newsprep.splits import SPLIT_ORDER, assign, group_key
 from newsprep.summary import BuildSummary
 from newsprep.write import ShardWriter
 
@@ -98,7 +98,7 @@ def _with_duplicates(table: pa.Table, ids: list[str], result: DedupResult, offse
         summary.flags.update(row_flags)
     dup_ids = [id_of[j] if j >= 0 else None for j in dup]
     clu_ids = [id_of[j] if j >= 0 else None for j in clu]
-    groups = [c or d or rid for rid, d, c in zip(ids, dup_ids, clu_ids, strict=True)]
+    groups = [group_key(rid, d, c) for rid, d, c in zip(ids, dup_ids, clu_ids, strict=True)]
     names = SCHEMA.names
     table = table.set_column(names.index("flags"), SCHEMA.field("flags"),
                              pa.array(flags, type=SCHEMA.field("flags").type))

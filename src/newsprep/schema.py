@@ -48,12 +48,6 @@ SCHEMA: pa.Schema = pa.schema(
      for name, typ, nullable, doc in COLUMNS]
 )
 
-LIST_COLUMNS = tuple(name for name, typ, _, _ in COLUMNS if typ == _LIST)
-
-
-def empty_table() -> pa.Table:
-    return SCHEMA.empty_table()
-
 
 def hf_features():
     """The `datasets.Features` that match SCHEMA exactly."""
