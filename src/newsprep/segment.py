@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsprep.config import Config
-from newsprep.corpus import CorpusStats
 from newsprep.parse import Page
+from newsprep.probes import Stats
 from newsprep.titles import split_top
 from newsprep.trailers import count_trailers
 
@@ -23,7 +23,7 @@ class Segments:
         return "\n\n".join(self.body)
 
 
-def segment(page: Page, stats: CorpusStats | None, cfg: Config) -> Segments:
+def segment(page: Page, stats: Stats | None, cfg: Config) -> Segments:
     """Split `page`. The non-blank lines come back whole: top + body + trailers == page lines."""
     lines = page.texts
     top = split_top(page.title, lines, stats, cfg)

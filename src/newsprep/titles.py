@@ -6,7 +6,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from newsprep.config import Config
-from newsprep.corpus import CorpusStats
+from newsprep.probes import Stats, head_recurs
 from newsprep.textnorm import title_key
 
 
@@ -43,17 +43,17 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     )
 
 
-def is_furniture(line: str, stats: CorpusStats | None, cfg: Config) -> bool:
+def is_furniture(line: str, stats: Stats | None, cfg: Config) -> bool:
     """A furniture pattern, or a short line that stands at the top of many differently titled
     articles (a long recurring line is more likely a syndicated copy's own first paragraph)."""
     if any(p.search(line.strip()) for p in cfg.header_patterns):
         return True
     if stats is None or len(line.split()) > cfg.get("header", "max_recurring_words", 15):
         return False
-    return stats.head_recurrence(line) >= cfg.get("header", "min_recurrence", 3)
+    return head_recurs(stats, line, cfg.get("header", "min_recurrence", 3))
 
 
-def split_top(title: str, lines: list[str], stats: CorpusStats | None, cfg: Config) -> list[str]:
+def split_top(title: str, lines: list[str], stats: Stats | None, cfg: Config) -> list[str]:
     """Label the first lines: 'repeat', 'header', then stop at the first body line.
 
     Returns the labels of the leading lines that are not body (possibly empty)."""

@@ -25,18 +25,31 @@ class Overlap:
     novel: float
 
 
-def topic_overlap(line: str, vocab: set[str], stats: CorpusStats | None) -> Overlap | None:
-    """How much of `line` its article (`vocab`) speaks of; None without a content word."""
+def line_words(line: str, vocab: set[str]) -> tuple[tuple[str, bool], ...]:
+    """The content words of `line`, sorted, each with whether its article (`vocab`) uses it
+    (in some inflection): all that the topic signal needs of the text."""
+    return tuple((word, not word_forms(word).isdisjoint(vocab))
+                 for word in sorted(content_words(line)))
+
+
+def overlap(words: tuple[tuple[str, bool], ...], stats: CorpusStats | None) -> Overlap | None:
+    """The overlap of a line whose content words are `words` (see `line_words`); None without
+    a content word. Summed in word order, so the floats never depend on set order."""
     total = shared = 0.0
-    for word in content_words(line):
+    for word, used in words:
         weight = stats.idf(word) if stats is not None else 1.0
         total += weight
-        if not word_forms(word).isdisjoint(vocab):
+        if used:
             shared += weight
     if not total:
         return None
     top = stats.unique_idf() if stats is not None else 1.0
     return Overlap(shared / total, (total - shared) / top)
+
+
+def topic_overlap(line: str, vocab: set[str], stats: CorpusStats | None) -> Overlap | None:
+    """How much of `line` its article (`vocab`) speaks of; None without a content word."""
+    return overlap(line_words(line, vocab), stats)
 
 
 def topic_similarity(line: str, vocab: set[str], stats: CorpusStats | None) -> float | None:

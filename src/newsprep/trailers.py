@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsprep.config import Config
-from newsprep.corpus import CorpusStats
 from newsprep.errors import NewsprepError
 from newsprep.lineform import (
     HEADLINE,
@@ -27,9 +26,10 @@ from newsprep.lineform import (
     strip_link_prefix,
 )
 from newsprep.parse import Line
+from newsprep.probes import Stats, tail_recurs, title_seen, topic_weight
 from newsprep.textnorm import title_key
 from newsprep.titles import is_repeat
-from newsprep.topic import article_vocabulary, topic_overlap
+from newsprep.topic import article_vocabulary, line_words
 
 _RULE = re.compile(r"^\s*([-_=*~#•·+])(\s*\1){2,}\s*$")
 
@@ -40,7 +40,7 @@ class Context:
 
     title: str
     vocab: Callable[[], set[str]]  # words of the title and the article above the line (lazy)
-    stats: CorpusStats | None
+    stats: Stats | None
     blank_layout: bool  # the article separates its paragraphs with blank lines
     below_is_trailer: bool = False
     below_glued: bool = False  # the line below has no blank line before it
@@ -81,10 +81,10 @@ def link_prefix_pattern(cfg: Config) -> re.Pattern | None:
         raise NewsprepError(f"{cfg.path}: [trailer] bad link_prefixes: {exc}") from None
 
 
-def is_other_title(text: str, title: str, stats: CorpusStats | None) -> bool:
+def is_other_title(text: str, title: str, stats: Stats | None) -> bool:
     """The line is the title of another article of the corpus (not this article's own)."""
-    return (stats is not None and stats.title_count(text) > 0
-            and title_key(text) != title_key(title))
+    return (stats is not None and title_key(text) != title_key(title)
+            and title_seen(stats, text))
 
 
 def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
@@ -104,17 +104,10 @@ def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
 
 
 def _topic_score(text: str, ctx: Context, w: dict) -> float:
-    overlap = topic_overlap(text, ctx.vocab(), ctx.stats)
-    if overlap is None:
-        return 0.0
-    sim = overlap.share
-    if sim >= w.get("on_topic_at_least", 0.5):
-        return -w.get("w_on_topic", 1.0)
-    if overlap.novel < w.get("off_topic_novel", 1.0):
-        return 0.0  # nothing specific the article does not speak of
-    if sim <= w.get("off_topic_at_most", 0.3):
-        return w.get("w_off_topic", 1.0)
-    return w.get("w_off_topic", 1.0) / 2
+    weights = (w.get("on_topic_at_least", 0.5), w.get("w_on_topic", 1.0),
+               w.get("off_topic_novel", 1.0), w.get("off_topic_at_most", 0.3),
+               w.get("w_off_topic", 1.0))
+    return topic_weight(ctx.stats, line_words(text, ctx.vocab()), weights)
 
 
 def evidence(line: Line, ctx: Context, cfg: Config) -> float:
@@ -124,7 +117,7 @@ def evidence(line: Line, ctx: Context, cfg: Config) -> float:
     text = line.text.strip()
     form = line_form(text, (w.get("headline_min_words", 3), w.get("headline_max_words", 20)))
     score = {HEADLINE: w.get("w_headline", 1.5), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
-    if ctx.stats is not None and ctx.stats.tail_recurrence(text) >= w.get("min_recurrence", 3):
+    if ctx.stats is not None and tail_recurs(ctx.stats, text, w.get("min_recurrence", 3)):
         score += w.get("w_recurring", 1.0) * (0.5 if form == SENTENCE else 1.0)
     if ctx.blank_layout and not line.blank_before and w.get("layout", True):
         score += w.get("w_glued", 1.0)
@@ -163,7 +156,7 @@ def blank_layout(lines: list[Line], cfg: Config) -> bool:
     return sum(flags) >= 2 and sum(flags) >= share * len(flags)
 
 
-def count_trailers(title: str, lines: list[Line], stats: CorpusStats | None, cfg: Config) -> int:
+def count_trailers(title: str, lines: list[Line], stats: Stats | None, cfg: Config) -> int:
     """How many of the last `lines` (the article below its title block) are trailers.
 
     At least one line is always kept as the article."""
