@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprep.errors import NewsprepError
+from newsprep.patternset import PatternSet
 
 _PACKAGED = Path(__file__).parent / "checks"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "checks"
@@ -35,22 +36,17 @@ class Config:
         return bool(self.get(section, "enabled", True))
 
     @cached_property
-    def header_patterns(self) -> list[re.Pattern]:
+    def header_patterns(self) -> PatternSet:
         return _compile(self.get("header", "patterns", []), self.path, "header")
 
-    @cached_property
-    def trailer_patterns(self) -> list[re.Pattern]:
-        return _compile(self.get("trailer", "patterns", []), self.path, "trailer")
 
-
-def _compile(patterns: list[str], path: str, section: str) -> list[re.Pattern]:
-    out = []
+def _compile(patterns: list[str], path: str, section: str) -> PatternSet:
     for pattern in patterns:
         try:
-            out.append(re.compile(pattern, re.IGNORECASE))
+            re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
             raise NewsprepError(f"{path}: [{section}] bad pattern {pattern!r}: {exc}") from None
-    return out
+    return PatternSet(patterns, re.IGNORECASE)
 
 
 def load_config(checks_dir: str | Path | None = None, overrides: dict | None = None) -> Config:

@@ -25,15 +25,20 @@ def _variants(text: str, separators: tuple[str, ...]) -> tuple[str, ...]:
 def is_repeat(line: str, title: str, cfg: Config) -> bool:
     """Whether `line` repeats `title`: same words (case, spacing, punctuation and a site-name
     suffix aside), or nearly the same characters."""
-    seps = tuple(cfg.get("repeated_title", "site_suffix_separators", []))
     key, tkey = title_key(line), title_key(title)
     if not key or not tkey:
         return False
     if key == tkey:
         return True
-    line_forms, title_forms = _variants(line, seps), _variants(title, seps)
-    if any(lf and lf in title_forms for lf in line_forms if len(lf) >= 0.6 * len(tkey)):
-        return True
+    seps = tuple(cfg.get("repeated_title", "site_suffix_separators", []))
+    title_forms = _variants(title, seps)
+    shortest = 0.6 * len(tkey)
+    # A form of an ASCII line is the key of a piece of it, so a substring of its key: when no
+    # title form is, no line form can equal one (the line's forms need not be computed).
+    if not line.isascii() or any(tf in key for tf in title_forms if len(tf) >= shortest):
+        line_forms = _variants(line, seps)
+        if any(lf and lf in title_forms for lf in line_forms if len(lf) >= shortest):
+            return True
     threshold = cfg.get("repeated_title", "min_similarity", 0.9)
     if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
         return False  # the lengths alone rule it out: no matcher on a long body line
@@ -46,7 +51,7 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
 def is_furniture(line: str, stats: Stats | None, cfg: Config) -> bool:
     """A furniture pattern, or a short line that stands at the top of many differently titled
     articles (a long recurring line is more likely a syndicated copy's own first paragraph)."""
-    if any(p.search(line.strip()) for p in cfg.header_patterns):
+    if cfg.header_patterns.search(line.strip()):
         return True
     if stats is None or len(line.split()) > cfg.get("header", "max_recurring_words", 15):
         return False

@@ -26,6 +26,7 @@ from newsprep.lineform import (
     strip_link_prefix,
 )
 from newsprep.parse import Line
+from newsprep.patternset import PatternSet
 from newsprep.probes import Stats, tail_recurs, title_seen, topic_weight
 from newsprep.textnorm import title_key
 from newsprep.titles import is_repeat
@@ -48,19 +49,15 @@ class Context:
 
 
 @lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...], path: str, key: str) -> tuple[re.Pattern, ...]:
-    """Each pattern compiled apart: a `^`-anchored one rejects a long line at once, which an
-    alternation of all of them would not."""
+def _compiled(patterns: tuple[str, ...], path: str, key: str) -> PatternSet:
     try:
-        return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+        return PatternSet(patterns, re.IGNORECASE)
     except re.error as exc:
         raise NewsprepError(f"{path}: [trailer] bad {key}: {exc}") from None
 
 
 def _matches(line: str, cfg: Config, key: str) -> bool:
-    text = line.strip()
-    return any(p.search(text) for p in _compiled(tuple(cfg.get("trailer", key, [])), cfg.path,
-                                                  key))
+    return _compiled(tuple(cfg.get("trailer", key, [])), cfg.path, key).search(line.strip())
 
 
 def is_boilerplate(line: str, cfg: Config) -> bool:

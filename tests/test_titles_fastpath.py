@@ -1,0 +1,54 @@
+"""`is_repeat` skips the line's site-suffix forms when no form of the title can be one of them;
+it must answer exactly as the plain definition (every form of both compared)."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsprep.config import load_config
+from newsprep.textnorm import title_key
+from newsprep.titles import _variants, is_repeat
+
+CFG = load_config()
+SEPS = tuple(CFG.get("repeated_title", "site_suffix_separators"))
+
+
+def reference(line: str, title: str) -> bool:
+    key, tkey = title_key(line), title_key(title)
+    if not key or not tkey:
+        return False
+    if key == tkey:
+        return True
+    line_forms, title_forms = _variants(line, SEPS), _variants(title, SEPS)
+    if any(lf and lf in title_forms for lf in line_forms if len(lf) >= 0.6 * len(tkey)):
+        return True
+    sm = SequenceMatcher(None, key, tkey, autojunk=False)
+    return sm.ratio() >= CFG.get("repeated_title", "min_similarity")
+
+
+WORDS = st.sampled_from(["Huawei", "denies", "spying", "claims", "BBC", "News", "a", "x1",
+                         " - ", " | ", " – ", ":", "é", "Ünited", ",", "  "])
+TEXT = st.lists(WORDS, min_size=1, max_size=9).map(" ".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXT, TEXT)
+def test_same_answer_as_the_plain_definition(line, title):
+    assert is_repeat(line, title, CFG) == reference(line, title)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, st.sampled_from(SEPS))
+def test_same_answer_with_a_site_suffix(title, site, sep):
+    for line in (title + sep + site, site + sep + title, title.upper() + sep + site):
+        assert is_repeat(line, title, CFG) == reference(line, title)
+
+
+def test_examples():
+    title = "Huawei denies spying claims"
+    assert is_repeat("Huawei denies spying claims - BBC News", title, CFG)
+    assert is_repeat("BBC News | HUAWEI DENIES SPYING CLAIMS", title, CFG)
+    assert not is_repeat("Huawei said on Tuesday that the claims were false - BBC", title, CFG)
