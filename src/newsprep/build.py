@@ -110,7 +110,6 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         with _timed(timings, "pass1"):
             stats = _scan(eng, chunks, spills, shared, bar, len(inv.tasks))
             shared["stats"] = stats.freeze()
-            shared["cache"] = None
         with _timed(timings, "pass2"):
             index, parts = _records(stage, inv, chunks, spills, eng, shared, summary, bar)
             shared["stats"] = stats = None  # the driver's largest index: not needed any more

@@ -1,16 +1,28 @@
-"""The incremental build cache: per input file (or JSON Lines range), keyed by a hash of its
-bytes, the newsprep version and the detector settings, its pass-1 corpus statistics.
+"""The incremental build cache, per input file (or JSON Lines range), keyed by an xxh3-128 hash of
+its bytes, the newsprep version and the build settings (the salt):
 
-A rebuild reads and parses in pass 1 only the inputs whose bytes changed; pass 2 still makes
-every record, since the corpus statistics it reads (recurrences, word frequencies) change with
-any input. The output is the same as a clean build's. SQLite, one row per input; safe to share
-between worker processes (WAL), safe to delete."""
+- `stats`: its pass-1 corpus statistics, so that pass 1 reads and parses only changed inputs;
+- `records`: its records (or quarantines), their duplicate keys and the log of the corpus
+  statistics each one read (`newsprep.probes`), so that pass 2 reuses a record wherever every
+  probe still gives the same answer under the new statistics (`newsprep.recordcache`);
+- `memo`: a stat memo, (path, range) -> (size, mtime, ctime, inode, device, hash of the bytes),
+  so that an unchanged file is not even read to be hashed (as git's index does). A changed size,
+  mtime, ctime, inode or device always re-hashes the file. A file modified within RACY_NS of
+  being hashed is not memoised (its mtime may not move on a second write within the clock's
+  granularity), nor one that changed while it was read. The trade-off: a file rewritten with
+  the same size and with its mtime and ctime forged back is taken as unchanged.
+
+The output is the same as a clean build's. SQLite (WAL), safe to share between worker
+processes, safe to delete; a cache that cannot be read is ignored with a warning, never fatal."""
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import sqlite3
+import time
+import warnings
 from pathlib import Path
 
 import xxhash
@@ -18,79 +30,188 @@ import xxhash
 from newsprep.corpus import CorpusStats
 from newsprep.ingest import input_path
 
-_DB = "stats.sqlite"
+_DB = "cache.sqlite"
+RACY_NS = 2_000_000_000
+_TABLES = ("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)",
+           "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB)",
+           "CREATE TABLE IF NOT EXISTS memo (path BLOB, start INTEGER, stop INTEGER, "
+           "stat BLOB, digest BLOB, PRIMARY KEY (path, start, stop))")
+
+
+class CacheWarning(UserWarning):
+    """The cache could not be read or written; the build goes on without it."""
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the source of the newsprep package: records are a function of the code as
+    much as of the settings, so a changed detector (even without a new version number) must
+    not reuse what an older one made."""
+    h = xxhash.xxh3_64()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(path.relative_to(Path(__file__).parent).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 class Cache:
     def __init__(self, folder: Path, salt: str):
         self.folder = Path(folder)
-        self.salt = salt
+        self._salt = salt
+        self.salt = f"{salt}:{code_fingerprint()}"
         self.hits = self.misses = 0
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
-        self._pending: list[tuple[bytes, bytes]] = []
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(self.folder / _DB) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)")
+        self._broken = False
+        self._pending: dict[str, list[tuple]] = {"stats": [], "records": [], "memo": []}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with sqlite3.connect(self.folder / _DB, timeout=60) as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                for sql in _TABLES:
+                    conn.execute(sql)
+            conn.close()
+        except (OSError, sqlite3.Error) as exc:
+            self._fail(exc)
 
     def __getstate__(self) -> dict:
-        return {"folder": self.folder, "salt": self.salt}
+        return {"folder": self.folder, "salt": self._salt}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["folder"], state["salt"])
 
-    def _db(self) -> sqlite3.Connection:
+    def _fail(self, exc: Exception) -> None:
+        if not self._broken:
+            warnings.warn(f"incremental cache {self.folder} ignored: {exc}", CacheWarning,
+                          stacklevel=3)
+        self._broken = True
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self._broken:
+            return None
         if self._conn is None or self._pid != os.getpid():
             self._conn = sqlite3.connect(self.folder / _DB, timeout=60)
             self._pid = os.getpid()
         return self._conn
 
-    def key(self, root: Path, task) -> bytes:
-        """Hash of the bytes of `task` (a file, or a range of one) with the salt."""
-        root = Path(root)
-        path = input_path(root, task)  # the real path: `rel` escapes non-UTF-8 names
-        h = xxhash.xxh3_128()
-        h.update(f"{self.salt}\x00{task.kind}\x00".encode())
+    def _get(self, table: str, sql: str, args: tuple):
         try:
-            with open(path, "rb") as fh:
-                start = getattr(task, "start", 0)
-                fh.seek(start)
-                end = getattr(task, "end", None)
-                left = None if end is None else end - start
-                while left is None or left > 0:  # in blocks: never a whole big file in memory
-                    block = fh.read(1 << 20 if left is None else min(1 << 20, left))
-                    if not block:
-                        break
-                    h.update(block)
-                    left = None if left is None else left - len(block)
-        except OSError:
-            h.update(b"\x00unreadable")
-        return h.digest()
+            db = self._db()
+            return None if db is None else db.execute(sql, args).fetchone()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return None
 
-    def get_stats(self, key: bytes) -> CorpusStats | None:
-        row = self._db().execute("SELECT value FROM stats WHERE key = ?", (key,)).fetchone()
+    # -- the stat memo and the keys
+
+    def digest(self, root: Path, task) -> bytes | None:
+        """xxh3-128 of the bytes of `task` (a file, or a range of one), from the stat memo when
+        the file is unchanged; None when it cannot be read."""
+        path = input_path(Path(root), task)  # the real path: `rel` escapes non-UTF-8 names
+        start, end = getattr(task, "start", 0), getattr(task, "end", None)
+        ident = (os.fsencode(os.path.abspath(path)), start, -1 if end is None else end)
+        try:
+            before = _stat_key(os.stat(path))
+        except OSError:
+            return None
+        row = self._get("memo", "SELECT stat, digest FROM memo WHERE path = ? AND start = ? "
+                                "AND stop = ?", ident)
+        if row is not None and row[0] == before:
+            return row[1]
+        try:
+            digest, after = _hash_file(path, start, end)
+        except OSError:
+            return None
+        if _stat_key(after) == before and time.time_ns() - after.st_mtime_ns > RACY_NS:
+            self._pending["memo"].append((*ident, before, digest))
+        return digest
+
+    def stats_key(self, task, digest: bytes) -> bytes:
+        """Key of the pass-1 statistics of an input: its bytes, kind and the salt."""
+        return xxhash.xxh3_128(b"%s\x00%s\x00%s" % (self.salt.encode(), task.kind.encode(),
+                                                   digest)).digest()
+
+    def key(self, root: Path, task) -> bytes | None:
+        """The statistics key of `task`, None when it cannot be read."""
+        digest = self.digest(root, task)
+        return None if digest is None else self.stats_key(task, digest)
+
+    @staticmethod
+    def records_key(task, stats_key: bytes) -> bytes:
+        """Key of the records of an input: its statistics key and its names (sources and ids
+        come from the path, JSON Lines sources from the line numbers)."""
+        name = f"{task.rel}\x00{getattr(task, 'start', 0)}\x00{getattr(task, 'line0', 0)}"
+        return xxhash.xxh3_128(stats_key + name.encode("utf-8", "surrogateescape")).digest()
+
+    # -- values
+
+    def _load(self, table: str, key: bytes):
+        row = self._get(table, f"SELECT value FROM {table} WHERE key = ?", (key,))
         if row is None:
             self.misses += 1
             return None
+        try:
+            value = pickle.loads(row[0])
+        except Exception as exc:  # noqa: BLE001 - a damaged value is a miss, never fatal
+            self._fail(ValueError(f"a damaged {table} entry ({exc.__class__.__name__})"))
+            self.misses += 1
+            return None
         self.hits += 1
-        return pickle.loads(row[0])
+        return value
+
+    def get_stats(self, key: bytes) -> CorpusStats | None:
+        value = self._load("stats", key)
+        return value if isinstance(value, CorpusStats) else None
 
     def put_stats(self, key: bytes, stats: CorpusStats) -> None:
-        self._pending.append((key, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._pending["stats"].append((key, pickle.dumps(stats, protocol=5)))
+
+    def get_records(self, key: bytes):
+        return self._load("records", key)
+
+    def put_records(self, key: bytes, value) -> None:
+        self._pending["records"].append((key, pickle.dumps(value, protocol=5)))
 
     def flush(self) -> None:
-        if self._pending:
+        pending, self._pending = self._pending, {name: [] for name in self._pending}
+        try:
             db = self._db()
+            if db is None:
+                return
             with db:
-                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?)", self._pending)
-            self._pending = []
+                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?)", pending["stats"])
+                db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)",
+                               pending["records"])
+                db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?, ?)",
+                               pending["memo"])
+        except sqlite3.Error as exc:
+            self._fail(exc)
 
     def close(self) -> None:
         self.flush()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _stat_key(st: os.stat_result) -> bytes:
+    return b"%d:%d:%d:%d:%d" % (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _hash_file(path: Path, start: int, end: int | None) -> tuple[bytes, os.stat_result]:
+    """(xxh3-128 of bytes [start, end) of `path`, its stat once read), in 1 MB blocks."""
+    h = xxhash.xxh3_128()
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = None if end is None else end - start
+        while left is None or left > 0:  # in blocks: never a whole big file in memory
+            block = fh.read(1 << 20 if left is None else min(1 << 20, left))
+            if not block:
+                break
+            h.update(block)
+            left = None if left is None else left - len(block)
+        after = os.fstat(fh.fileno())
+    return h.digest(), after
 
 
 def default_folder(out: Path) -> Path:

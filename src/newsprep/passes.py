@@ -19,10 +19,12 @@ from newsprep.config import Config
 from newsprep.corpus import CorpusStats
 from newsprep.dedup import content_key, near_keys, scheme_of
 from newsprep.ingest import Quarantined, RawArticle, Task, read
+from newsprep.probes import Log, Recorder
 from newsprep.ranges import JsonlRange, read_range
 from newsprep.record import make_record, page_of
+from newsprep.recordcache import Checker, Entry, Keys
 from newsprep.schema import SCHEMA
-from newsprep.spill import SpillWriter, replay
+from newsprep.spill import SpillReader, SpillWriter
 from newsprep.textnorm import hash64, title_key
 
 BATCH_ROWS = 2_000
@@ -52,19 +54,20 @@ def articles(shared: dict[str, Any], task: Task | JsonlRange) -> Iterator[RawArt
 
 
 def pass1(shared: dict[str, Any], chunk: list, spill: Path | None = None) -> CorpusStats:
-    """The corpus statistics of the articles of `chunk`; what is read is kept in `spill`."""
+    """The corpus statistics of the articles of `chunk`; what is read is kept in `spill`.
+    With a cache, an input whose bytes it knows is neither read nor parsed."""
     cache = shared.get("cache")
     writer = SpillWriter(spill) if spill is not None else None
     stats = CorpusStats()
     for i, task in enumerate(chunk):
-        if cache is None:
+        key = cache.key(shared["root"], task) if cache is not None else None
+        if key is None:  # no cache, or an input that cannot be read: it will be quarantined
             _add_pages(stats, _read(shared, task, i, writer))
             continue
-        key = cache.key(shared["root"], task)
         part = cache.get_stats(key)
         if part is None:
             part = CorpusStats()
-            _add_pages(part, _read(shared, task, i, writer))
+            _add_pages(part, _read(shared, task, i, writer, key))
             cache.put_stats(key, part)
         stats.merge(part)
     if cache is not None:
@@ -79,9 +82,10 @@ def pass1_spill(shared: dict[str, Any], job: tuple[list, Path]) -> CorpusStats:
     return pass1(shared, *job)
 
 
-def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None):
+def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None,
+          key: bytes | None = None):
     items = articles(shared, task)
-    return writer.items(index, items) if writer is not None else items
+    return writer.items(index, items, key) if writer is not None else items
 
 
 def _add_pages(stats: CorpusStats, items) -> None:
@@ -94,35 +98,131 @@ def _add_pages(stats: CorpusStats, items) -> None:
 
 def pass2(shared: dict[str, Any], chunk: list,
           spill: Path | None = None) -> Iterator[tuple[pa.Table, ChunkMeta]]:
-    """The records of `chunk` in tables of at most BATCH_ROWS rows, with their keys."""
-    cfg: Config = shared["cfg"]
-    rows: list[dict] = []
-    quarantined: list[Quarantined] = []
-    for item in replay(spill, chunk, lambda task: articles(shared, task)):
+    """The records of `chunk` in tables of at most BATCH_ROWS rows, with their keys. With a
+    cache, the records of an unchanged input are reused wherever their probes still hold."""
+    cache = shared.get("cache")
+    out = _Batches(shared["cfg"], cache)
+    spilled = SpillReader(spill)
+    make = _Maker(shared)
+    for i, task in enumerate(chunk):
+        held = spilled.take(i)
+        if cache is None:
+            for item in held[1] if held is not None else articles(shared, task):
+                yield from out.add(make.item(item))
+            continue
+        key = held[0] if held is not None and held[0] is not None else cache.key(
+            shared["root"], task)
+        rkey = cache.records_key(task, key) if key is not None else None
+        old = Entry.unpack(cache.get_records(rkey)) if rkey is not None else None
+        if old is not None and make.check.all_hold(old):
+            for item, keys in zip(old.items, old.keys, strict=True):
+                yield from out.add(item, keys)
+            continue
+        new = Entry()
+        for j, item in enumerate(held[1] if held is not None else articles(shared, task)):
+            reuse = (old is not None and j < len(old.items) and isinstance(item, RawArticle)
+                     and make.check.holds(old.logs[j]))
+            made = (old.items[j], old.logs[j], old.keys[j]) if reuse else make.recorded(item)
+            yield from out.add(made[0], made[2], new, new.append(*made))
+        if rkey is not None:
+            out.store(rkey, new)
+    spilled.close()
+    yield from out.flush()
+    if cache is not None:
+        cache.flush()
+
+
+class _Maker:
+    """Makes the items of pass 2: records (with their probe logs) and quarantines."""
+
+    def __init__(self, shared: dict[str, Any]):
+        self.cfg: Config = shared["cfg"]
+        self.stats: CorpusStats = shared["stats"]
+        self.check = Checker(self.stats)
+
+    def item(self, item: RawArticle | Quarantined) -> dict | Quarantined:
         if isinstance(item, RawArticle):
-            item = make_record(item, shared["stats"], cfg)
+            return make_record(item, self.stats, self.cfg)
+        return item
+
+    def recorded(self, item: RawArticle | Quarantined) -> tuple[Any, Log, Keys | None]:
+        if not isinstance(item, RawArticle):
+            return item, [], None
+        rec = Recorder(self.stats)
+        return make_record(item, rec, self.cfg), rec.log, None
+
+
+class _Batches:
+    """Rows and quarantines cut into batches of BATCH_ROWS rows, each keyed for the duplicate
+    index: keys given (from the cache) or computed at the batch's end, then written back to the
+    entries of the inputs made here, which go to the cache once all their keys are known."""
+
+    def __init__(self, cfg: Config, cache):
+        self.cfg, self.cache = cfg, cache
+        self.rows: list[dict] = []
+        self.keys: list[Keys | None] = []
+        self.quarantined: list[Quarantined] = []
+        self.slots: dict[int, tuple[Entry, int]] = {}  # row -> (entry, item) awaiting keys
+        self.waiting: list[tuple[bytes, Entry]] = []
+
+    def add(self, item, keys: Keys | None = None, entry: Entry | None = None,
+            slot: int = 0) -> Iterator[tuple[pa.Table, ChunkMeta]]:
         if isinstance(item, Quarantined):
-            quarantined.append(item)
-        else:
-            rows.append(item)
-        if len(rows) >= BATCH_ROWS:
-            yield _batch(rows, quarantined, cfg)
-            rows, quarantined = [], []
-    if rows or quarantined:
-        yield _batch(rows, quarantined, cfg)
+            self.quarantined.append(item)
+            return
+        if keys is None and entry is not None:
+            self.slots[len(self.rows)] = (entry, slot)
+        self.rows.append(item)
+        self.keys.append(keys)
+        if len(self.rows) >= BATCH_ROWS:
+            yield from self.flush()
+
+    def store(self, key: bytes, entry: Entry) -> None:
+        self.waiting.append((key, entry))
+        self._write()
+
+    def flush(self) -> Iterator[tuple[pa.Table, ChunkMeta]]:
+        if not (self.rows or self.quarantined):
+            return
+        batch = _batch(self.rows, self.quarantined, self.cfg, self.keys)
+        for row, (entry, slot) in self.slots.items():
+            entry.keys[slot] = self.keys[row]
+        self.rows, self.keys, self.quarantined, self.slots = [], [], [], {}
+        self._write()
+        yield batch
+
+    def _write(self) -> None:
+        still = []
+        for key, entry in self.waiting:
+            if entry.complete:
+                self.cache.put_records(key, entry.pack())
+            else:
+                still.append((key, entry))
+        self.waiting = still
 
 
-def _batch(rows: list[dict], quarantined: list[Quarantined], cfg: Config):
+def _batch(rows: list[dict], quarantined: list[Quarantined], cfg: Config,
+           keys: list[Keys | None] | None = None) -> tuple[pa.Table, ChunkMeta]:
+    """The table of `rows` and its meta; `keys` (filled in here where None) are the rows'
+    duplicate keys where already known."""
+    n = len(rows)
+    keys = [None] * n if keys is None else keys
     table = pa.Table.from_pydict({name: [r[name] for r in rows] for name in SCHEMA.names},
                                  schema=SCHEMA)
-    keys, sig16 = near_keys([r["text"] for r in rows], scheme_of(cfg))
+    todo = [i for i, k in enumerate(keys) if k is None]
+    near, sig16 = near_keys([rows[i]["text"] for i in todo], scheme_of(cfg))
+    for j, i in enumerate(todo):
+        r = rows[i]
+        keys[i] = (hash64(r["id"]), hash64(title_key(r["title"])),
+                   *content_key(r["content_hash"]), near[j].tobytes(), sig16[j].tobytes())
     meta = ChunkMeta(
         quarantined=quarantined,
-        id_h=np.fromiter((hash64(r["id"]) for r in rows), np.uint64, len(rows)),
-        title_h=np.fromiter((hash64(title_key(r["title"])) for r in rows), np.uint64, len(rows)),
-        content_h=np.array([content_key(r["content_hash"]) for r in rows],
-                           dtype=np.uint64).reshape(len(rows), 2),
-        keys=keys, sig16=sig16)
+        id_h=np.fromiter((k[0] for k in keys), np.uint64, n),
+        title_h=np.fromiter((k[1] for k in keys), np.uint64, n),
+        content_h=np.array([k[2:4] for k in keys], dtype=np.uint64).reshape(n, 2),
+        keys=np.frombuffer(b"".join(k[4] for k in keys), np.uint64).reshape(n, near.shape[1]),
+        sig16=np.frombuffer(b"".join(k[5] for k in keys), np.uint16).reshape(
+            n, sig16.shape[1]))
     return table, meta
 
 

@@ -1,11 +1,13 @@
 """What pass 1 read, kept on local disk for pass 2: the raw articles (and quarantines) of one
 chunk, in order, so pass 2 neither reads nor decodes the inputs a second time. One file per
-chunk of pickled groups `(task index, items)`; deleted once pass 2 has read it."""
+chunk of pickled groups `(task index, cache key, items)`; deleted once pass 2 has read it.
+Inputs that pass 1 took from the incremental cache are not in it: pass 2 reads them itself
+if it needs them."""
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,26 +18,27 @@ class SpillWriter:
     def __init__(self, path: Path):
         self._fh: IO[bytes] = open(path, "wb")  # noqa: SIM115 - closed in close()
 
-    def items(self, index: int, items: Iterable[Any]) -> Iterator[Any]:
-        """Pass `items` through, spilling them as task `index`."""
+    def items(self, index: int, items: Iterable[Any], key: bytes | None = None) -> Iterator[Any]:
+        """Pass `items` through, spilling them as task `index` (read under cache `key`)."""
         group: list = []
+        dumped = False
         for item in items:
             group.append(item)
             if len(group) >= GROUP:
-                self._dump(index, group)
-                group = []
+                self._dump(index, key, group)
+                group, dumped = [], True
             yield item
-        if group:
-            self._dump(index, group)
+        if group or not dumped:
+            self._dump(index, key, group)
 
-    def _dump(self, index: int, group: list) -> None:
-        pickle.dump((index, group), self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+    def _dump(self, index: int, key: bytes | None, group: list) -> None:
+        pickle.dump((index, key, group), self._fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def close(self) -> None:
         self._fh.close()
 
 
-def _groups(path: Path) -> Iterator[tuple[int, list]]:
+def _groups(path: Path) -> Iterator[tuple[int, bytes | None, list]]:
     with open(path, "rb") as fh:
         while True:
             try:
@@ -44,19 +47,31 @@ def _groups(path: Path) -> Iterator[tuple[int, list]]:
                 return
 
 
-def replay(path: Path | None, tasks: list, read: Callable[[Any], Iterable[Any]]) -> Iterator[Any]:
-    """The items of `tasks` in order: from the spill file where pass 1 kept them, else `read`."""
-    if path is None or not Path(path).exists():
-        for task in tasks:
-            yield from read(task)
-        return
-    groups = _groups(path)
-    group = next(groups, None)
-    for i, task in enumerate(tasks):
-        if group is None or group[0] != i:
-            yield from read(task)
-            continue
-        while group is not None and group[0] == i:
-            yield from group[1]
-            group = next(groups, None)
-    Path(path).unlink()
+class SpillReader:
+    """The spilled tasks of one chunk, asked for in increasing task order (`take`)."""
+
+    def __init__(self, path: Path | None):
+        self._path = Path(path) if path is not None and Path(path).exists() else None
+        self._groups = _groups(self._path) if self._path is not None else iter(())
+        self._next = next(self._groups, None)
+
+    def take(self, index: int) -> tuple[bytes | None, Iterator[Any]] | None:
+        """(cache key, items) of task `index` if pass 1 spilled it, else None. Consume the
+        items before taking the next task; tasks skipped over are dropped."""
+        while self._next is not None and self._next[0] < index:
+            self._next = next(self._groups, None)
+        if self._next is None or self._next[0] != index:
+            return None
+        return self._next[1], self._items(index)
+
+    def _items(self, index: int) -> Iterator[Any]:
+        while self._next is not None and self._next[0] == index:
+            group = self._next[2]
+            self._next = next(self._groups, None)
+            yield from group
+
+    def close(self) -> None:
+        """Delete the spill file (pass 2 has read what it needs)."""
+        if self._path is not None:
+            self._groups.close()
+            self._path.unlink(missing_ok=True)
