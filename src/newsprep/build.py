@@ -22,7 +22,7 @@ from newsprep.config import Config, load_config
 from newsprep.corpus import STATS_FORMAT, CorpusStats
 from newsprep.dedup import DuplicateIndex
 from newsprep.engine import Engine, LocalEngine
-from newsprep.finalize import write_final
+from newsprep.finalize import warm_up, write_final
 from newsprep.ingest import Inventory, Quarantined
 from newsprep.splits import ratios
 from newsprep.summary import BuildSummary
@@ -204,6 +204,8 @@ def _records(stage: Path, inv: Inventory, chunks, spills, eng: Engine, shared,
                     _quarantine(qfile, summary, q)
             metas.append(chunk_metas)
             paths.append(path)
+            if len(paths) == 1:  # the workers are forked by now: a thread may start
+                warm_up()  # the schema check loads while pass 2 runs, not after it
             bar.advance(task_id, len(chunk))
         keep = _unique_ids(metas, paths, qfile, summary)
     summary.inputs += int(keep.sum()) + sum(inv.ignored.values())

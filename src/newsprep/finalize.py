@@ -1,23 +1,46 @@
 """The last step of a build: the part files of pass 2, plus the corpus-wide duplicate decisions,
-become validated split shards. Streams one batch at a time, in row order."""
+become validated split shards. Streams one batch at a time, in row order.
+
+Two threads share the work: this one reads the part files, adds the duplicate columns and
+flags, assigns the splits and validates every row (pandera, `schema.validate_batch`) in groups
+of up to BATCH_ROWS rows; a writer thread then encodes and compresses the validated groups into
+the shards (pyarrow releases the GIL there), in the order they were validated. Only validated
+rows reach a writer, so a row that fails the schema is never published."""
 
 from __future__ import annotations
 
+import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.dedup import DedupResult
-from newsprep.schema import SCHEMA, validate_batch
+from newsprep.schema import SCHEMA, validate_batch, warm_up_validation
 from newsprep.splits import SPLIT_ORDER, assign, group_key
 from newsprep.summary import BuildSummary
 from newsprep.write import ShardWriter
 
 BATCH_ROWS = 10_000
+IN_FLIGHT = 2  # validated groups waiting for the writer thread at most (bounds the memory)
+_DUP_CODES = (F.DUPLICATE_TITLE, F.DUPLICATE_CONTENT, F.NEAR_DUPLICATE)
+_FLAGS = SCHEMA.names.index("flags")
+_DUP_OF = SCHEMA.names.index("duplicate_of")
+_CLUSTER = SCHEMA.names.index("near_duplicate_cluster")
+
+
+def warm_up() -> threading.Thread:
+    """Start loading the validation machinery (pandera's imports and first call cost about half a
+    second) in a background thread, so that it overlaps pass 2 instead of delaying the write."""
+    thread = threading.Thread(target=warm_up_validation, name="newsprep-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _batches(parts: list[tuple[Path, np.ndarray]]):
@@ -33,6 +56,31 @@ def _batches(parts: list[tuple[Path, np.ndarray]]):
         pf.close()
 
 
+class _Publisher:
+    """Hands validated groups to the split writers in a worker thread, in submission order, with
+    at most IN_FLIGHT groups waiting; errors of the thread surface in this one."""
+
+    def __init__(self, writers: dict[str, ShardWriter]):
+        self.writers = writers
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsprep-write")
+        self._queued: deque[Future] = deque()
+
+    def submit(self, pending: list[tuple[pa.Table, np.ndarray]]) -> None:
+        while len(self._queued) >= IN_FLIGHT:
+            self._queued.popleft().result()
+        self._queued.append(self._pool.submit(_write_splits, pending, self.writers))
+
+    def __enter__(self) -> _Publisher:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        try:
+            while self._queued and exc_type is None:
+                self._queued.popleft().result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
                 split_ratios: dict[str, float], summary: BuildSummary) -> dict[str, list[str]]:
     """Add the duplicate columns and flags, validate each batch, write the split shards."""
@@ -41,70 +89,109 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     seed = int(cfg.get("splits", "seed", 0))
     writers = {s: ShardWriter(stage, s, shard_rows, rg_rows) for s in SPLIT_ORDER
                if s in split_ratios}
-    wanted = set(result.duplicate_of[result.duplicate_of >= 0].tolist())
-    wanted |= set(result.cluster[result.cluster >= 0].tolist())
+    wanted = np.union1d(result.duplicate_of[result.duplicate_of >= 0],
+                        result.cluster[result.cluster >= 0])
     id_of: dict[int, str] = {}
     offset = pending_rows = 0
     pending: list[tuple[pa.Table, np.ndarray]] = []  # batches not yet validated and written
-    for table in _batches(parts):
-        n = table.num_rows
-        ids = table.column("id").to_pylist()
-        for i in range(offset, offset + n):
-            if i in wanted:
-                id_of[i] = ids[i - offset]
-        table, groups = _with_duplicates(table, ids, result, offset, id_of, summary)
-        pending.append((table, np.array([assign(g, split_ratios, seed) for g in groups])))
-        pending_rows += n
-        if pending_rows >= BATCH_ROWS:
-            _validate_and_write(pending, writers)
-            pending, pending_rows = [], 0
-        offset += n
-    _validate_and_write(pending, writers)
+    with _Publisher(writers) as publisher:
+        for table in _batches(parts):
+            n = table.num_rows
+            _remember_ids(table, offset, wanted, id_of)
+            table = _with_duplicates(table, result, offset, id_of, summary)
+            pending.append((table, _split_codes(table, list(writers), split_ratios, seed)))
+            pending_rows += n
+            offset += n
+            if pending_rows >= BATCH_ROWS:
+                publisher.submit(_validated(pending))
+                pending, pending_rows = [], 0
+        if pending:
+            publisher.submit(_validated(pending))
     summary.records = offset
     files = {s: w.close() for s, w in writers.items()}
     summary.splits = {s: writers[s].rows for s in writers}
     return files
 
 
-def _validate_and_write(pending: list[tuple[pa.Table, np.ndarray]],
-                        writers: dict[str, ShardWriter]) -> None:
-    """Validate the pending batches at once (the schema check has a high fixed cost per call;
-    ids are already unique corpus-wide), then hand each batch to the writers of its splits,
-    in order and as before, so the shards are the same whatever the grouping."""
-    if not pending:
-        return
+def _validated(pending: list[tuple[pa.Table, np.ndarray]]) -> list[tuple[pa.Table, np.ndarray]]:
+    """`pending`, once all its rows passed the schema check (one pandera call for the group: it
+    has a high fixed cost per call; ids are already unique corpus-wide)."""
     validate_batch(pending[0][0] if len(pending) == 1
                    else pa.concat_tables([table for table, _ in pending]))
-    for table, split_of in pending:
-        for split, writer in writers.items():
-            mask = split_of == split
-            if mask.any():
-                writer.write(table if mask.all() else table.filter(pa.array(mask)))
+    return pending
 
 
-def _with_duplicates(table: pa.Table, ids: list[str], result: DedupResult, offset: int,
-                     id_of: dict[int, str], summary: BuildSummary) -> tuple[pa.Table, list[str]]:
-    """The table with `duplicate_of`, `near_duplicate_cluster` and duplicate flags set, and the
-    split group key of each row."""
+def _write_splits(pending: list[tuple[pa.Table, np.ndarray]],
+                  writers: dict[str, ShardWriter]) -> None:
+    """Each batch to the writers of its splits, in order, so the shards are the same whatever
+    the grouping (`split_codes` index the writers)."""
+    for table, codes in pending:
+        for code, writer in enumerate(writers.values()):
+            mask = codes == code
+            if mask.all():
+                writer.write(table)
+            elif mask.any():
+                writer.write(table.filter(pa.array(mask)))
+
+
+def _remember_ids(table: pa.Table, offset: int, wanted: np.ndarray,
+                  id_of: dict[int, str]) -> None:
+    """The ids of the rows that later rows name as their first copy or cluster."""
+    lo, hi = np.searchsorted(wanted, [offset, offset + table.num_rows])
+    if hi > lo:
+        rows = wanted[lo:hi]
+        ids = table.column("id").take(pa.array(rows - offset)).to_pylist()
+        id_of.update(zip(rows.tolist(), ids, strict=True))
+
+
+def _id_column(index: np.ndarray, id_of: dict[int, str]) -> pa.Array:
+    """The ids of the rows at `index` (row numbers), null where the index is -1."""
+    out: list[str | None] = [None] * len(index)
+    for r in np.nonzero(index >= 0)[0].tolist():
+        out[r] = id_of[int(index[r])]
+    return pa.array(out, type=pa.string())
+
+
+def _with_duplicates(table: pa.Table, result: DedupResult, offset: int, id_of: dict[int, str],
+                     summary: BuildSummary) -> pa.Table:
+    """The table with `duplicate_of`, `near_duplicate_cluster` and the duplicate flags set."""
     sl = slice(offset, offset + table.num_rows)
-    dup, clu = result.duplicate_of[sl].tolist(), result.cluster[sl].tolist()
-    extra = np.stack([result.dup_title[sl], result.dup_content[sl], result.near[sl]], axis=1)
-    codes = (F.DUPLICATE_TITLE, F.DUPLICATE_CONTENT, F.NEAR_DUPLICATE)
-    flags = table.column("flags").to_pylist()
-    for r in np.nonzero(extra.any(axis=1))[0].tolist():
-        add = {c for c, on in zip(codes, extra[r].tolist(), strict=True) if on}
-        flags[r] = sorted(set(flags[r]) | add)
-    for row_flags in flags:
-        summary.flags.update(row_flags)
-    dup_ids = [id_of[j] if j >= 0 else None for j in dup]
-    clu_ids = [id_of[j] if j >= 0 else None for j in clu]
-    groups = [group_key(rid, d, c) for rid, d, c in zip(ids, dup_ids, clu_ids, strict=True)]
-    names = SCHEMA.names
-    table = table.set_column(names.index("flags"), SCHEMA.field("flags"),
-                             pa.array(flags, type=SCHEMA.field("flags").type))
-    table = table.set_column(names.index("duplicate_of"), SCHEMA.field("duplicate_of"),
-                             pa.array(dup_ids, type=pa.string()))
-    table = table.set_column(names.index("near_duplicate_cluster"),
-                             SCHEMA.field("near_duplicate_cluster"),
-                             pa.array(clu_ids, type=pa.string()))
-    return table, groups
+    flags = _flags_with(table.column(_FLAGS).combine_chunks(),
+                        np.stack([result.dup_title[sl], result.dup_content[sl],
+                                  result.near[sl]], axis=1))
+    codes = pc.value_counts(pc.list_flatten(flags))
+    summary.flags.update(dict(zip(codes.field("values").to_pylist(),
+                                  codes.field("counts").to_pylist(), strict=True)))
+    table = table.set_column(_FLAGS, SCHEMA.field(_FLAGS), flags)
+    table = table.set_column(_DUP_OF, SCHEMA.field(_DUP_OF),
+                             _id_column(result.duplicate_of[sl], id_of))
+    return table.set_column(_CLUSTER, SCHEMA.field(_CLUSTER),
+                            _id_column(result.cluster[sl], id_of))
+
+
+def _flags_with(flags: pa.ListArray, extra: np.ndarray) -> pa.ListArray:
+    """`flags` with the duplicate codes of `extra` (rows x _DUP_CODES booleans) added, each
+    row's codes sorted. Only the rows that gain a code are rebuilt."""
+    rows = np.nonzero(extra.any(axis=1))[0]
+    if not len(rows):
+        return flags
+    changed = []
+    for r, old in zip(rows.tolist(), flags.take(pa.array(rows)).to_pylist(), strict=True):
+        add = {c for c, on in zip(_DUP_CODES, extra[r].tolist(), strict=True) if on}
+        changed.append(sorted(set(old) | add))
+    index = np.arange(len(flags))
+    index[rows] = len(flags) + np.arange(len(rows))
+    return pa.concat_arrays([flags, pa.array(changed, type=flags.type)]).take(pa.array(index))
+
+
+def _split_codes(table: pa.Table, splits: list[str], split_ratios: dict[str, float],
+                 seed: int) -> np.ndarray:
+    """Per row, the index in `splits` of the split of its duplicate group (`splits.group_key`)."""
+    groups = table.column("id").to_pylist()
+    dup, clu = table.column(_DUP_OF), table.column(_CLUSTER)
+    named = pc.or_(pc.is_valid(dup), pc.is_valid(clu)).to_numpy(zero_copy_only=False)
+    for r in np.nonzero(named)[0].tolist():
+        groups[r] = group_key(groups[r], dup[r].as_py(), clu[r].as_py())
+    code = {s: i for i, s in enumerate(splits)}
+    return np.fromiter((code[assign(g, split_ratios, seed)] for g in groups), np.int8,
+                       len(groups))

@@ -3,6 +3,7 @@ schema, the card's `features` and the README's record table are all derived from
 
 from __future__ import annotations
 
+import threading
 import warnings
 from functools import cache
 
@@ -114,10 +115,29 @@ def pandera_schema():
     return pda.DataFrameSchema(columns, strict=True, ordered=True, name="newsprep-record")
 
 
+_FIRST_USE = threading.Lock()
+_warm = False
+
+
+def warm_up_validation() -> None:
+    """Import pandera and validate an empty batch once (its first call loads most of pandera),
+    under a lock: a build may start this in a background thread before its first batch."""
+    global _warm
+    with _FIRST_USE:
+        if not _warm:
+            _validate(SCHEMA.empty_table())
+            _warm = True
+
+
 def validate_batch(table: pa.Table) -> None:
     """Validate one record batch against the pandera schema (all failures collected).
 
     Raises `NewsprepError` naming each failing check, row id and value."""
+    warm_up_validation()
+    _validate(table)
+
+
+def _validate(table: pa.Table) -> None:
     from newsprep.errors import NewsprepError
 
     schema = pandera_schema()

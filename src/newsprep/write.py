@@ -49,29 +49,33 @@ class ShardWriter:
         self._rows_in_shard = 0
 
     def write(self, table: pa.Table) -> None:
-        """Buffer `table`; full row groups of `row_group_rows` rows are written as they fill, so
-        the file layout does not depend on how the rows were batched on the way in."""
+        """Buffer `table`; row groups are written as they fill, so the file layout does not
+        depend on how the rows were batched on the way in."""
         self._buffer.append(table)
         self._buffered += table.num_rows
         if self._buffered >= self.row_group_rows:
             self._flush(final=False)
 
     def _flush(self, final: bool) -> None:
+        """Write the buffered rows as row groups of `row_group_rows` rows, cut short only at
+        the end of a shard (or, when `final`, of the split); keep the rest buffered."""
         if not self._buffered:
             return
         data = pa.concat_tables(self._buffer)
-        full = data.num_rows if final else data.num_rows - data.num_rows % self.row_group_rows
         offset = 0
-        while offset < full:
+        while offset < data.num_rows:
             if self._writer is None or self._rows_in_shard >= self.shard_rows:
                 self._close_shard()
                 self._open()
-            take = min(self.shard_rows - self._rows_in_shard, self.row_group_rows, full - offset)
+            take = min(self.shard_rows - self._rows_in_shard, self.row_group_rows)
+            if data.num_rows - offset < take and not final:
+                break
+            take = min(take, data.num_rows - offset)
             self._writer.write_table(data.slice(offset, take), row_group_size=take)
             self._rows_in_shard += take
             self.rows += take
             offset += take
-        rest = data.slice(full)
+        rest = data.slice(offset)
         self._buffer = [rest] if rest.num_rows else []
         self._buffered = rest.num_rows
 
