@@ -71,3 +71,15 @@ def test_case_sensitivity_follows_the_flags():
 def test_a_bad_pattern_raises_re_error():
     with pytest.raises(re.error):
         PatternSet(["(unclosed"])
+
+
+def test_pickled_sets_and_configs_answer_the_same():
+    import pickle
+
+    ps = PatternSet(LISTS["trailer.patterns"], re.IGNORECASE)
+    again = pickle.loads(pickle.dumps(ps))
+    for text in ("Read more", "Share this article", "The match ended 2-1."):
+        assert again.search(text) == ps.search(text)
+    CFG.header_patterns.search("Advertisement")  # derived values are not pickled with it
+    cfg = pickle.loads(pickle.dumps(CFG))
+    assert cfg == CFG and cfg.header_patterns.search("Advertisement")

@@ -30,7 +30,21 @@ class Config:
         return self.data.get(name, {})
 
     def get(self, section: str, key: str, default: Any = None) -> Any:
-        return self.section(section).get(key, default)
+        try:  # one lookup: the detectors ask a few dozen settings per article
+            return self._flat[section, key]
+        except KeyError:
+            return default
+
+    @cached_property
+    def _flat(self) -> dict[tuple[str, str], Any]:
+        return {(name, key): value for name, sec in self.data.items() if isinstance(sec, dict)
+                for key, value in sec.items()}
+
+    def __getstate__(self) -> dict[str, Any]:  # the settings only, not what is derived
+        return {"data": self.data, "path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     def enabled(self, section: str) -> bool:
         return bool(self.get(section, "enabled", True))

@@ -26,9 +26,10 @@ class PatternSet:
     """`patterns` compiled with `flags` (re.IGNORECASE or 0); `search(text)`: whether any of
     them matches somewhere in `text`. A bad pattern raises `re.error`."""
 
-    __slots__ = ("_each", "_python_only", "_set")
+    __slots__ = ("_each", "_flags", "_patterns", "_python_only", "_set")
 
     def __init__(self, patterns: Sequence[str], flags: int = 0):
+        self._patterns, self._flags = tuple(patterns), flags
         self._each = tuple(re.compile(p, flags) for p in patterns)
         options = re2.Options()
         options.case_sensitive = not flags & re.IGNORECASE
@@ -45,6 +46,9 @@ class PatternSet:
         if len(python_only) < len(patterns):
             rset.Compile()
             self._set = rset
+
+    def __reduce__(self):  # RE2's compiled set cannot be pickled: compile it again
+        return PatternSet, (self._patterns, self._flags)
 
     def search(self, text: str) -> bool:
         if self._set is None or _NOT_RE2_SAFE.search(text):
