@@ -22,23 +22,28 @@ def _variants(text: str, separators: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(title_key(v) for v in out if v.strip())
 
 
+@lru_cache(maxsize=1 << 12)
+def _title_forms(title: str, separators: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The title's key, and those of its forms long enough to be matched (at least 0.6 of
+    the key: a line form equal to a shorter one would be too short to count)."""
+    tkey = title_key(title)
+    return tkey, tuple(f for f in _variants(title, separators) if f and len(f) >= 0.6 * len(tkey))
+
+
 def is_repeat(line: str, title: str, cfg: Config) -> bool:
     """Whether `line` repeats `title`: same words (case, spacing, punctuation and a site-name
     suffix aside), or nearly the same characters."""
-    key, tkey = title_key(line), title_key(title)
+    seps = tuple(cfg.get("repeated_title", "site_suffix_separators", ()))
+    key, (tkey, title_forms) = title_key(line), _title_forms(title, seps)
     if not key or not tkey:
         return False
     if key == tkey:
         return True
-    seps = tuple(cfg.get("repeated_title", "site_suffix_separators", []))
-    title_forms = _variants(title, seps)
-    shortest = 0.6 * len(tkey)
     # A form of an ASCII line is the key of a piece of it, so a substring of its key: when no
     # title form is, no line form can equal one (the line's forms need not be computed).
-    if not line.isascii() or any(tf in key for tf in title_forms if len(tf) >= shortest):
-        line_forms = _variants(line, seps)
-        if any(lf and lf in title_forms for lf in line_forms if len(lf) >= shortest):
-            return True
+    if (title_forms and (not line.isascii() or any(tf in key for tf in title_forms))
+            and any(lf in title_forms for lf in _variants(line, seps))):
+        return True
     threshold = cfg.get("repeated_title", "min_similarity", 0.9)
     if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
         return False  # the lengths alone rule it out: no matcher on a long body line
