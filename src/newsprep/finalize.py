@@ -1,11 +1,11 @@
 """The last step of a build: the part files of pass 2, plus the corpus-wide duplicate decisions,
 become validated split shards. Streams one batch at a time, in row order.
 
-Two threads share the work: this one reads the part files, adds the duplicate columns and
+The work is shared by threads: this one reads the part files, adds the duplicate columns and
 flags, assigns the splits and validates every row (pandera, `schema.validate_batch`) in groups
-of up to BATCH_ROWS rows; a writer thread then encodes and compresses the validated groups into
-the shards (pyarrow releases the GIL there), in the order they were validated. Only validated
-rows reach a writer, so a row that fails the schema is never published."""
+of up to BATCH_ROWS rows; one writer thread per split then encodes and compresses the validated
+groups into its shards (pyarrow releases the GIL there), in the order they were validated. Only
+validated rows reach a writer, so a row that fails the schema is never published."""
 
 from __future__ import annotations
 
@@ -57,18 +57,21 @@ def _batches(parts: list[tuple[Path, np.ndarray]]):
 
 
 class _Publisher:
-    """Hands validated groups to the split writers in a worker thread, in submission order, with
-    at most IN_FLIGHT groups waiting; errors of the thread surface in this one."""
+    """Hands validated groups to the split writers, one thread per split (a split's rows stay in
+    order), with at most IN_FLIGHT groups waiting; errors of the threads surface in this one."""
 
     def __init__(self, writers: dict[str, ShardWriter]):
-        self.writers = writers
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsprep-write")
-        self._queued: deque[Future] = deque()
+        self.writers = list(writers.values())
+        self._pools = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"newsprep-{s}")
+                       for s in writers]
+        self._queued: deque[list[Future]] = deque()
 
     def submit(self, pending: list[tuple[pa.Table, np.ndarray]]) -> None:
         while len(self._queued) >= IN_FLIGHT:
-            self._queued.popleft().result()
-        self._queued.append(self._pool.submit(_write_splits, pending, self.writers))
+            _wait(self._queued.popleft())
+        jobs = enumerate(zip(self._pools, self.writers, strict=True))
+        self._queued.append([pool.submit(_write_split, pending, code, writer)
+                             for code, (pool, writer) in jobs])
 
     def __enter__(self) -> _Publisher:
         return self
@@ -76,9 +79,15 @@ class _Publisher:
     def __exit__(self, exc_type, *_) -> None:
         try:
             while self._queued and exc_type is None:
-                self._queued.popleft().result()
+                _wait(self._queued.popleft())
         finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            for pool in self._pools:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _wait(futures: list[Future]) -> None:
+    for future in futures:
+        future.result()
 
 
 def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
@@ -121,17 +130,16 @@ def _validated(pending: list[tuple[pa.Table, np.ndarray]]) -> list[tuple[pa.Tabl
     return pending
 
 
-def _write_splits(pending: list[tuple[pa.Table, np.ndarray]],
-                  writers: dict[str, ShardWriter]) -> None:
-    """Each batch to the writers of its splits, in order, so the shards are the same whatever
-    the grouping (`split_codes` index the writers)."""
+def _write_split(pending: list[tuple[pa.Table, np.ndarray]], code: int,
+                 writer: ShardWriter) -> None:
+    """The rows of split `code` (`_split_codes`) of each batch to its writer, in order, so the
+    shards are the same whatever the grouping."""
     for table, codes in pending:
-        for code, writer in enumerate(writers.values()):
-            mask = codes == code
-            if mask.all():
-                writer.write(table)
-            elif mask.any():
-                writer.write(table.filter(pa.array(mask)))
+        mask = codes == code
+        if mask.all():
+            writer.write(table)
+        elif mask.any():
+            writer.write(table.filter(pa.array(mask)))
 
 
 def _remember_ids(table: pa.Table, offset: int, wanted: np.ndarray,
