@@ -69,6 +69,7 @@ def _looks_binary(data: bytes) -> bool:
     return controls > 0.05 * len(sample)
 
 
+_NOT_PLAIN = bytes((*range(0, 9), *range(11, 32), 0x7F))  # controls but tab and LF
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -114,8 +115,18 @@ def _legacy(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+# What `clean` changes: a line break other than LF, or a character it drops.
+_UNCLEAN = re.compile(f"{_BREAKS.pattern}|{_CONTROL.pattern}")
+
+
 def clean(text: str) -> tuple[str, bool]:
     """Normalise line breaks to `\\n` and drop control characters; say whether any were dropped."""
+    if text.isascii():  # one byte-table pass: no break but LF and no control character but tab
+        data = text.encode("ascii")
+        if len(data.translate(None, _NOT_PLAIN)) == len(data):
+            return text, False
+    elif _UNCLEAN.search(text) is None:
+        return text, False
     text = _BREAKS.sub("\n", text)
     cleaned = _CONTROL.sub("", text)
     return cleaned, len(cleaned) != len(text)
@@ -160,9 +171,6 @@ def _text(data: bytes) -> tuple[str, str, bool]:
         return (*_legacy(data), padded)
 
 
-_NOT_PLAIN = bytes((*range(0, 9), *range(11, 32), 0x7F))  # controls but tab and LF
-
-
 def _plain_ascii(data: bytes) -> bool:
     """ASCII with no control character but tab and LF (so no NUL, CR or form feed) and no
     binary signature: valid UTF-8 that `clean` leaves as it is."""
@@ -170,15 +178,37 @@ def _plain_ascii(data: bytes) -> bool:
             and len(data.translate(None, _NOT_PLAIN)) == len(data))
 
 
+def _plain_utf8(data: bytes, normalise: bool) -> str | None:
+    """The text of non-ASCII bytes that need nothing of the general path, else None: no C0
+    control but tab and LF (so no NUL, no UTF-16/32), no binary signature, no BOM, valid UTF-8,
+    and (`normalise`) no character that `clean` changes nor only whitespace. What the general
+    path gives for them: the UTF-8 text as it is, not repaired."""
+    if (data.startswith(_MAGIC) or data.startswith(codecs.BOM_UTF8)
+            or len(data.translate(None, _NOT_PLAIN)) != len(data)):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if normalise and (_UNCLEAN.search(text) is not None or text.isspace()):
+        return None
+    return text
+
+
 def decode(data: bytes, *, normalise: bool = True) -> Decoded:
     """Decode the bytes of one article file. Raises `DecodeFailure('empty'|'binary'|'undecodable')`.
 
     With `normalise=False` (a JSON Lines line) the text is left as decoded: line breaks and
     control characters inside JSON strings are cleaned field by field after parsing."""
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without the copy
         raise DecodeFailure("empty", "empty or whitespace only")
-    if _plain_ascii(data):  # nothing to detect, repair or clean: what the slow path gives
-        return Decoded(data.decode("ascii"), "utf-8", False)
+    if data.isascii():
+        if _plain_ascii(data):  # nothing to detect, repair or clean: what the slow path gives
+            return Decoded(data.decode("ascii"), "utf-8", False)
+    else:
+        text = _plain_utf8(data, normalise)
+        if text is not None:
+            return Decoded(text, "utf-8", False)
     text, encoding, padded = _text(data)
     if _mostly_controls(text):
         raise DecodeFailure("binary", f"binary content (as {encoding}: mostly control characters)")

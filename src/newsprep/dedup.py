@@ -13,7 +13,7 @@ import numpy as np
 from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.minhash import Scheme, band_keys, short, signatures, similar_pairs
-from newsprep.textnorm import hash64
+from newsprep.textnorm import hash64, title_key
 
 
 def scheme_of(cfg: Config) -> Scheme | None:
@@ -31,6 +31,31 @@ def near_keys(texts: list[str], scheme: Scheme | None) -> tuple[np.ndarray, np.n
         return np.zeros((len(texts), 0), np.uint64), np.zeros((len(texts), 0), np.uint16)
     sigs = signatures(texts, scheme)
     return band_keys(sigs, scheme), short(sigs)
+
+
+def content_keys(hexes: list[str]) -> np.ndarray:
+    """`content_key` of each hex content hash, as a (n, 2) uint64 array: one `bytes.fromhex`
+    when every hash is 32 hex digits (as `textnorm.hash_hex` gives), else one at a time."""
+    n = len(hexes)
+    if all(len(h) == 32 for h in hexes):
+        try:
+            raw = bytes.fromhex("".join(hexes))
+        except ValueError:
+            raw = b""
+        if len(raw) == 16 * n:
+            return np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(n, 2)
+    return np.array([content_key(h) for h in hexes], dtype=np.uint64).reshape(n, 2)
+
+
+def batch_keys(rows: list[dict], scheme: Scheme | None) -> tuple[np.ndarray, ...]:
+    """The duplicate keys of record rows as arrays, in row order: id hashes (n,), title-key
+    hashes (n,), content hashes (n, 2), LSH band keys and short signatures (`near_keys`)."""
+    n = len(rows)
+    id_h = np.fromiter((hash64(r["id"]) for r in rows), np.uint64, n)
+    title_h = np.fromiter((hash64(title_key(r["title"])) for r in rows), np.uint64, n)
+    content_h = content_keys([r["content_hash"] for r in rows])
+    keys, sig16 = near_keys([r["text"] for r in rows], scheme)
+    return id_h, title_h, content_h, keys, sig16
 
 
 @dataclass

@@ -27,6 +27,7 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson")
 _JSONL_FIELDS = {"title": str, "text": str, "id": (str, int), "url": str, "date": str}
 _TYPE_NAMES = {str: "a string", (str, int): "a string or an integer"}
 HIDDEN, SYMLINKED_FOLDER = "(hidden)", "(symlinked folder)"
+_JSON = json.JSONDecoder(strict=False)  # what json.loads(strict=False) builds for every call
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,48 +210,84 @@ def input_path(root: Path, task) -> Path:
 _path = input_path
 
 
-def _open_regular(path: Path, max_bytes: int | None) -> io.BufferedReader:
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _check_regular(st: os.stat_result, max_bytes: int | None) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise _Refused("unreadable", f"{_file_type(st.st_mode)}, not a regular file")
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise _Refused("too-large", f"{st.st_size} bytes > max_article_bytes {max_bytes}")
+
+
+def _open_regular(path: str | Path, max_bytes: int | None) -> io.BufferedReader:
     """Open a regular file for reading without ever blocking (named pipes, devices refused)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _Refused("unreadable", f"{_file_type(st.st_mode)}, not a regular file")
-        if max_bytes is not None and st.st_size > max_bytes:
-            raise _Refused("too-large", f"{st.st_size} bytes > max_article_bytes {max_bytes}")
+        _check_regular(os.fstat(fd), max_bytes)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; never reads more than that."""
-    with _open_regular(path, max_bytes) as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _Refused("too-large", f"more than max_article_bytes {max_bytes} bytes")
+def _read_fd(fd: int, size: int, max_bytes: int) -> bytes:
+    """The bytes of an open file whose size was `size` (<= `max_bytes`): one read of `size + 1`
+    bytes, which a short read ends; read on only if the file grew or the read came short."""
+    data = os.read(fd, size + 1)
+    if len(data) != size:
+        parts, total = [data], len(data)
+        while total <= max_bytes:
+            more = os.read(fd, min(max_bytes + 1 - total, 1 << 20))
+            if not more:
+                break
+            parts.append(more)
+            total += len(more)
+        data = b"".join(parts)
+        if len(data) > max_bytes:
+            raise _Refused("too-large", f"more than max_article_bytes {max_bytes} bytes")
     return data
+
+
+def read_bytes(path: str | Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; never reads more than that."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        _check_regular(st, max_bytes)
+        return _read_fd(fd, st.st_size, max_bytes)
+    finally:
+        os.close(fd)
+
+
+def _read_task(root: Path, task: Task, max_bytes: int) -> bytes:
+    """The bytes of a text task, joining the path as a string (no `Path`, no stat of the
+    root): a root that is itself the file fails the join with ENOTDIR and is read instead."""
+    path = f"{os.fspath(root)}/{task.path or task.rel}"
+    try:
+        return read_bytes(path, max_bytes)
+    except NotADirectoryError:
+        if not os.path.isfile(root):
+            raise
+    return read_bytes(os.fspath(root), max_bytes)
 
 
 def read(root: Path, task: Task, max_bytes: int) -> Iterator[RawArticle | Quarantined]:
     """The articles of one input file, or why they cannot be had."""
-    path = input_path(root, task)
     if task.kind == "jsonl":
-        yield from _read_jsonl(path, task.rel, max_bytes)
+        yield from _read_jsonl(input_path(root, task), task.rel, max_bytes)
         return
     if task.size > max_bytes:
         yield Quarantined(task.rel, "too-large",
                           f"{task.size} bytes > max_article_bytes {max_bytes}")
         return
     try:
-        data = read_bytes(path, max_bytes)
-        dec = decode(data)
+        dec = decode(_read_task(root, task, max_bytes))
     except _Refused as refused:
         yield Quarantined(task.rel, refused.reason, refused.detail)
         return
     except OSError as exc:
-        yield Quarantined(task.rel, "unreadable", _why(exc, path))
+        yield Quarantined(task.rel, "unreadable", _why(exc, input_path(root, task)))
         return
     except DecodeFailure as fail:
         yield Quarantined(task.rel, fail.reason, fail.detail)
@@ -344,7 +381,7 @@ def jsonl_article(line: bytes, source: str) -> RawArticle | Quarantined:
     """One JSON Lines line (`{"title": ..., "text": ..., "id"?, "url"?, "date"?}`) to an article."""
     try:
         dec = decode(line, normalise=False)
-        obj = json.loads(dec.text, strict=False)
+        obj = _JSON.decode(dec.text)
     except DecodeFailure as fail:
         return Quarantined(source, fail.reason, fail.detail)
     except json.JSONDecodeError as exc:

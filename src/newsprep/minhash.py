@@ -18,7 +18,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
 # Tokens: lower-cased, ASCII punctuation as space, split on white space (cheap; near-duplicate
 # detection does not need the detectors' Unicode folding).
-_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…"})
+_PUNCT_CHARS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…"
+_PUNCT = str.maketrans({c: " " for c in _PUNCT_CHARS})
 
 
 @dataclass(frozen=True)
@@ -57,66 +58,121 @@ def _params(num_perm: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a, b, pos
 
 
-_SPACE = np.zeros(256, dtype=bool)
-_SPACE[list(b" \t\n\r\x0b\x0c\x01")] = True
 _P = 0x100000001B3  # odd, so invertible modulo 2**64
 _P_INV = pow(_P, -1, 2**64)
+_GROUP_BYTES = 1 << 17  # text tokenised and shingled at once (8 bytes of scratch a byte)
+# Token breaks: ASCII white space (and \x01). One bytes.translate table does `lower()`, `_PUNCT`
+# and the breaks on ASCII text, making all of them a space (never part of a token, so never
+# hashed): tokens are then the runs of bytes other than b" ".
+_BREAKS = " \t\n\r\x0b\x0c\x01"
+_TOKEN_TABLE = bytes(
+    (32 if chr(c) in _PUNCT_CHARS or chr(c) in _BREAKS else ord(chr(c).lower())) if c < 128 else c
+    for c in range(256))
+# the non-ASCII characters of `_PUNCT`, UTF-8 encoded (each a whole sequence: replacing one in the
+# bytes replaces that character)
+_WIDE_PUNCT = tuple(c.encode("utf-8") for c in _PUNCT_CHARS if not c.isascii())
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(31))
-    x = x * _MIX
-    return x ^ (x >> np.uint64(29))
+    x *= _MIX
+    x ^= x >> np.uint64(29)
+    return x
 
 
-def _powers(base: int, n: int) -> np.ndarray:
-    out = np.ones(n + 1, dtype=np.uint64)
-    out[1:] = np.cumprod(np.full(n, base, dtype=np.uint64))
-    return out
+class _Powers:
+    """`base ** i mod 2**64` for i < n, kept and grown (a cumulative product is sequential)."""
+
+    def __init__(self, base: int):
+        self.base, self.table = base, np.ones(1, dtype=np.uint64)
+
+    def __call__(self, n: int) -> np.ndarray:
+        if len(self.table) < n:
+            size = max(n, 2 * len(self.table))
+            table = np.ones(size, dtype=np.uint64)
+            table[1:] = np.cumprod(np.full(size - 1, self.base, dtype=np.uint64))
+            if size > 1 << 22:  # a huge text: not kept
+                return table[:n]
+            self.table = table
+        return self.table[:n]
+
+
+_POW, _POW_INV = _Powers(_P), _Powers(_P_INV)
+
+
+def _token_bytes(texts: list[str]) -> tuple[bytes, np.ndarray]:
+    """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
+    space, with a space before and after; and the byte length of each text."""
+    parts = [b""]
+    for t in texts:
+        if t.isascii():
+            parts.append(t.encode("ascii").translate(_TOKEN_TABLE))
+            continue
+        b = t.lower().encode("utf-8", "surrogatepass").translate(_TOKEN_TABLE)
+        for seq in _WIDE_PUNCT:
+            if seq in b:
+                b = b.replace(seq, b" ")
+        parts.append(b)
+    parts.append(b"")
+    return b" ".join(parts), np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
 
 
 def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(64-bit hash of every token of `texts`, index of the text it is in), all in one pass of
-    numpy over the joined bytes: a polynomial hash of each token's bytes, normalised to its
-    start, then mixed. Tokens: lower-cased, ASCII punctuation as space, split on ASCII space."""
-    joined = "\x01".join(t.lower().translate(_PUNCT) for t in texts)
-    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    n = len(data)
-    edge = np.diff(np.concatenate(([1], _SPACE[data], [1])).astype(np.int8))
-    starts, ends = np.nonzero(edge == -1)[0], np.nonzero(edge == 1)[0]
+    """(64-bit hash of every token of `texts`, index of each text's first token and the number
+    of tokens), all in a few passes of numpy over the joined bytes: a polynomial hash of each
+    token's bytes, normalised to its start, then mixed."""
+    joined, lengths = _token_bytes(texts)
+    padded = np.frombuffer(joined, dtype=np.uint8)
+    data, n = padded[1:-1], len(padded) - 2
+    space = padded == 32
+    edges = np.flatnonzero(space[1:] != space[:-1])  # alternately a token's start and end
+    starts, ends = edges[0::2], edges[1::2]
     with np.errstate(over="ignore"):
-        prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(data.astype(np.uint64) * _powers(_P, n)[:n], out=prefix[1:])
-        raw = (prefix[ends] - prefix[starts]) * _powers(_P_INV, n)[starts]
-        hashes = _mix(raw ^ (ends - starts).astype(np.uint64) * _MIX)
-    text_of = np.searchsorted(np.nonzero(data == 1)[0], starts)
-    return hashes, text_of
+        prefix = np.empty(n + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.multiply(data, _POW(n), out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
+        raw = prefix[ends]
+        raw -= prefix[starts]
+        raw *= _POW_INV(n + 1)[starts]
+        raw ^= (ends - starts).astype(np.uint64) * _MIX
+        hashes = _mix(raw)
+    bases = np.zeros(len(texts) + 1, dtype=np.int64)  # where each text starts in `data`
+    np.cumsum(lengths + 1, out=bases[1:])
+    return hashes, np.searchsorted(starts, bases)
 
 
 def _shingles(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """(hashes of the word k-shingles of `texts`, start offset of each text's shingles); a text
     of fewer than k words has one shingle of all its words (none: of nothing)."""
-    h, text_of = _token_hashes(texts)
+    h, first = _token_hashes(texts)
     _, _, pos = _params(64, k)
-    t = len(h)
+    t, counts = len(h), np.diff(first)
     acc = np.zeros(t, dtype=np.uint64)
+    term = np.empty(t, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(min(k, t)):
-            acc[: t - j] += h[j:] * pos[j]
-        valid = np.zeros(t, dtype=bool)
-        if t >= k:
-            valid[: t - k + 1] = text_of[k - 1:] == text_of[: t - k + 1]
-        sh, owner = _mix(acc + np.uint64(k))[valid], text_of[valid]
-        counts = np.bincount(text_of, minlength=len(texts))
-        short = np.nonzero(counts < k)[0]
+            np.multiply(h[j:], pos[j], out=term[: t - j])
+            acc[: t - j] += term[: t - j]
+        acc += np.uint64(k)
+        per_text = np.maximum(counts - (k - 1), 1)  # shingles of each text
+        offsets = np.zeros(len(texts), dtype=np.int64)
+        np.cumsum(per_text[:-1], out=offsets[1:])
+        if t >= k:  # the windows of k tokens of one text
+            text_of = np.repeat(np.arange(len(texts)), counts)
+            sh = _mix(acc[: t - k + 1][text_of[k - 1:] == text_of[: t - k + 1]])
+        else:
+            sh = np.zeros(0, np.uint64)
+        short = np.flatnonzero(counts < k)
         if len(short):
-            first = np.concatenate(([0], np.cumsum(counts)))
-            extra = [_mix((h[first[i]: first[i] + counts[i]] * pos[: counts[i]]).sum(
+            extra = [_mix((h[first[i]: first[i + 1]] * pos[: counts[i]]).sum(
                 dtype=np.uint64) + np.uint64(counts[i])) for i in short]
-            order = np.argsort(np.concatenate((owner, short)), kind="stable")
-            sh = np.concatenate((sh, np.array(extra, dtype=np.uint64)))[order]
-            owner = np.concatenate((owner, short))[order]
-    return sh, np.searchsorted(owner, np.arange(len(texts)))
+            slot = np.zeros(int(per_text.sum()), dtype=bool)
+            slot[offsets[short]] = True
+            merged = np.empty(len(slot), dtype=np.uint64)
+            merged[~slot], merged[slot] = sh, extra
+            sh = merged
+    return sh, offsets
 
 
 def shingle_hashes(text: str, k: int) -> np.ndarray:
@@ -124,16 +180,49 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
     return _shingles([text], k)[0]
 
 
+def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
+    """[start, end) runs of texts of about `budget` bytes together (at least one text each)."""
+    out, start, size = [], 0, 0
+    for i, t in enumerate(texts):
+        size += len(t) + 1
+        if size >= budget:
+            out.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(texts):
+        out.append((start, len(texts)))
+    return out
+
+
 def signatures(texts: list[str], scheme: Scheme) -> np.ndarray:
     """The MinHash signatures of `texts`: uint32 array of shape (len(texts), num_perm)."""
     a, b, _ = _params(scheme.num_perm, scheme.shingle_words)
+    a, b = a[:, None], b[:, None]
     out = np.empty((len(texts), scheme.num_perm), dtype=np.uint32)
-    step = max(1, _BATCH_SHINGLES // 300)
-    for start in range(0, len(texts), step):
-        flat, offsets = _shingles(texts[start: start + step], scheme.shingle_words)
-        with np.errstate(over="ignore"):
-            hv = (a[:, None] * flat[None, :] + b[:, None]) >> np.uint64(32)
-        out[start: start + step] = np.minimum.reduceat(hv, offsets, axis=1).T.astype(np.uint32)
+    scratch = np.empty(scheme.num_perm * _BATCH_SHINGLES, dtype=np.uint64)
+    for g0, g1 in _groups(texts, _GROUP_BYTES):
+        flat, offsets = _shingles(texts[g0:g1], scheme.shingle_words)
+        for lo, hi, s0, s1 in _blocks(offsets, len(flat), _BATCH_SHINGLES):
+            if (s1 - s0) * scheme.num_perm > len(scratch):
+                scratch = np.empty((s1 - s0) * scheme.num_perm, dtype=np.uint64)
+            hv = scratch[: (s1 - s0) * scheme.num_perm].reshape(scheme.num_perm, s1 - s0)
+            with np.errstate(over="ignore"):
+                np.multiply(a, flat[None, s0:s1], out=hv)
+                hv += b
+            # (a*x + b) mod 2**64 >> 32, minimised: the shift is monotone, so after the minimum
+            mins = np.minimum.reduceat(hv, offsets[lo:hi] - s0, axis=1)
+            mins >>= np.uint64(32)
+            out[g0 + lo: g0 + hi] = mins.T
+    return out
+
+
+def _blocks(offsets: np.ndarray, total: int, budget: int) -> list[tuple[int, int, int, int]]:
+    """Runs of whole texts [lo, hi) with their shingles [s0, s1), about `budget` shingles each."""
+    ends = np.append(offsets[1:], total)
+    out, lo = [], 0
+    while lo < len(offsets):
+        hi = max(lo + 1, int(np.searchsorted(ends, offsets[lo] + budget, side="right")))
+        out.append((lo, hi, int(offsets[lo]), int(ends[hi - 1])))
+        lo = hi
     return out
 
 
