@@ -97,3 +97,23 @@ def test_shards_and_row_groups_are_bounded(mixed_corpus, tmp_path):
         assert meta.num_rows <= 50
         assert all(meta.row_group(i).num_rows <= 20 for i in range(meta.num_row_groups))
     assert sum(pq.ParquetFile(s).metadata.num_rows for s in shards) == summary.splits["train"]
+
+
+def test_workers_are_forked_only_once_the_warm_up_thread_is_done():
+    import threading
+    import time
+
+    from newsprep import engine
+
+    ended = []
+    thread = threading.Thread(target=lambda: (time.sleep(1.0), ended.append(time.time())),
+                              name=engine.WARM_UP_THREAD)
+    thread.start()
+    called = list(engine.map_ordered(_call_time, [1, 2, 3], 2, {}))
+    assert ended and min(called) > ended[0]  # the workers ran after the thread, not beside it
+
+
+def _call_time(shared, item):
+    import time
+
+    return time.time()

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 _STATE: dict[str, Any] = {}
+WARM_UP_THREAD = "newsprep-warm-up"  # a build's background thread that a fork must wait for
 
 
 class Engine(Protocol):
@@ -52,12 +54,20 @@ class LocalEngine:
         return map_ordered(fn, items, self.workers, shared)
 
 
+def _join_warm_up() -> None:
+    """Wait for a build's background warm-up thread (`finalize.warm_up`) before forking."""
+    for thread in threading.enumerate():
+        if thread.name == WARM_UP_THREAD:
+            thread.join()
+
+
 def map_ordered(fn: Callable, items: Iterable, workers: int, shared: dict[str, Any]) -> Iterator:
     """`fn(shared, item)` for every item, in order."""
     if workers <= 1:
         for item in items:
             yield fn(shared, item)
         return
+    _join_warm_up()  # a fork while a thread imports modules could leave its locks held
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(workers, initializer=_init, initargs=(shared,)) as pool:
         yield from pool.imap(_call, ((fn, item) for item in items), chunksize=1)

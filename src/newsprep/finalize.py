@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.dedup import DedupResult
+from newsprep.engine import WARM_UP_THREAD
 from newsprep.schema import SCHEMA, validate_batch, warm_up_validation
 from newsprep.splits import SPLIT_ORDER, assign, group_key
 from newsprep.summary import BuildSummary
@@ -35,12 +36,22 @@ _DUP_OF = SCHEMA.names.index("duplicate_of")
 _CLUSTER = SCHEMA.names.index("near_duplicate_cluster")
 
 
+_warming: list[threading.Thread] = []
+
+
 def warm_up() -> threading.Thread:
     """Start loading the validation machinery (pandera's imports and first call cost about half a
-    second) in a background thread, so that it overlaps pass 2 instead of delaying the write."""
-    thread = threading.Thread(target=warm_up_validation, name="newsprep-warm-up", daemon=True)
+    second) in a background thread, so that it overlaps pass 2 instead of delaying the write.
+    `write_final` waits for it, and so does the local engine before it forks workers."""
+    thread = threading.Thread(target=warm_up_validation, name=WARM_UP_THREAD, daemon=True)
     thread.start()
+    _warming.append(thread)
     return thread
+
+
+def _wait_for_warm_up() -> None:
+    while _warming:
+        _warming.pop().join()
 
 
 def _batches(parts: list[tuple[Path, np.ndarray]]):
@@ -116,6 +127,7 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
                 pending, pending_rows = [], 0
         if pending:
             publisher.submit(_validated(pending))
+    _wait_for_warm_up()  # even with no row to validate: no thread outlives the build
     summary.records = offset
     files = {s: w.close() for s, w in writers.items()}
     summary.splits = {s: writers[s].rows for s in writers}
