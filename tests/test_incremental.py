@@ -1,15 +1,21 @@
-"""Incremental builds: the pass-1 cache, keyed by the bytes of each input, means a rebuild
-parses only what changed, and its output is byte-identical to a clean build's."""
+"""Incremental builds: the cache, keyed by the bytes of each input, means a rebuild parses only
+what changed (pass 1), remakes only the records whose input changed or whose corpus statistics
+answer differently now (pass 2), and gives output byte-identical to a clean build's."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 import newsprep
+from newsprep import cache as cache_mod
 from newsprep import passes, synthetic
-from newsprep.cache import default_folder
+from newsprep.cache import CacheWarning, default_folder
 from newsprep.config import load_config
 
 from .test_build import tree_digest
@@ -67,3 +73,159 @@ def test_other_settings_do_not_reuse_the_cache(tmp_path, parsed):
     cfg = load_config(overrides={"header": {"min_recurrence": 4}})
     newsprep.build(root, tmp_path / "c", workers=1, cache=cache, config=cfg)
     assert len(parsed) == 20
+
+
+@pytest.fixture
+def made(monkeypatch) -> list[str]:
+    """The records pass 2 makes (rather than reuses), by source (workers=1)."""
+    seen: list[str] = []
+    real = passes.make_record
+
+    def counting(raw, stats, cfg):
+        seen.append(raw.source)
+        return real(raw, stats, cfg)
+
+    monkeypatch.setattr(passes, "make_record", counting)
+    return seen
+
+
+def _same_as_clean(root: Path, out: Path, tmp_path: Path, **kw) -> None:
+    clean = tmp_path / f"clean-{out.name}"
+    newsprep.build(root, clean, workers=1, **kw)
+    assert tree_digest(out) == tree_digest(clean)
+    shutil.rmtree(clean)
+
+
+def test_a_rebuild_reuses_records_and_remakes_only_changed_inputs(tmp_path, parsed, made):
+    root = tmp_path / "raw"
+    synthetic.write_txt(root, 300, seed=8)
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert len(made) == 300
+    changed = _change(root)
+    parsed.clear()
+    made.clear()
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert set(parsed) == changed  # pass 1 parsed only these
+    assert changed <= set(made) and len(made) < 30  # pass 2 remade these, and few others
+    _same_as_clean(root, out, tmp_path)
+    parsed.clear()
+    made.clear()
+    newsprep.build(root, out, workers=1, cache=cache)  # nothing changed: nothing made
+    assert parsed == [] and made == []
+
+
+def test_deleted_inputs(tmp_path, parsed):
+    root = tmp_path / "raw"
+    synthetic.write_txt(root, 120, seed=9)
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=1, cache=cache)
+    for path in sorted(root.rglob("*.txt"))[10:40:3]:
+        path.unlink()
+    parsed.clear()
+    summary = newsprep.build(root, out, workers=1, cache=cache)
+    assert parsed == [] and summary.records == 110
+    _same_as_clean(root, out, tmp_path)
+
+
+STORM = ("Storm hits the coast tonight\n\n"
+         "The storm reached the coast tonight with strong winds and heavy rain across the towns."
+         "\n\nResidents of the coast were told to stay indoors while the storm passed over the "
+         "region.\n\nCoast residents stay indoors")
+
+
+def test_a_record_whose_probes_change_is_remade(tmp_path, made):
+    """The last line of the storm article is body until another article takes it as its
+    title: then it is a trailer. Its bytes did not change, but its record must."""
+    root = tmp_path / "raw"
+    synthetic.write_txt(root, 40, seed=10)
+    (root / "storm.txt").write_text(STORM, encoding="utf-8")
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert _row(out, "storm.txt")["trailer_lines"] == []
+    (root / "z-new.txt").write_text("Coast residents stay indoors\n\n" + "They did, all of them, "
+                                    "for the whole night long while the wind blew. " * 3,
+                                    encoding="utf-8")
+    made.clear()
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert {"storm.txt", "z-new.txt"} <= set(made)
+    assert _row(out, "storm.txt")["trailer_lines"] == ["Coast residents stay indoors"]
+    _same_as_clean(root, out, tmp_path)
+
+
+def _row(out: Path, source: str) -> dict:
+    import pyarrow.parquet as pq
+
+    for shard in sorted((out / "data").glob("*.parquet")):
+        for row in pq.read_table(shard).to_pylist():
+            if row["source"] == source:
+                return row
+    raise AssertionError(source)
+
+
+def test_quarantines_jsonl_and_workers(tmp_path):
+    """Quarantined inputs, JSON Lines articles and two worker processes sharing the cache."""
+    root = tmp_path / "raw"
+    synthetic.write_txt(root / "txt", 60, seed=11)
+    synthetic.write_jsonl(root / "feed.jsonl", 50, seed=12)
+    (root / "empty.txt").write_text("", encoding="utf-8")
+    (root / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 40)
+    (root / "title-only.txt").write_text("Just a title\n", encoding="utf-8")
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=2, cache=cache)
+    lines = (root / "feed.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7].replace('"text": "', '"text": "A changed opening. ', 1)
+    (root / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "txt" / "00000" / "late.txt").write_text(STORM, encoding="utf-8")
+    summary = newsprep.build(root, out, workers=2, cache=cache)
+    assert summary.n_quarantined == 3
+    _same_as_clean(root, out, tmp_path)
+
+
+def test_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
+    """The stat memo: a file whose size, mtime, ctime and inode are unchanged is not hashed
+    again; touching one (same bytes, new mtime) hashes it again, changing nothing else."""
+    root = tmp_path / "raw"
+    synthetic.write_txt(root, 30, seed=13)
+    old = time.time() - 3600
+    for path in root.rglob("*.txt"):
+        os.utime(path, (old, old))  # not "racily clean": older than the memo's margin
+    hashed: list[bytes] = []
+    real = cache_mod._hash_file
+
+    def counting(path, start, end):
+        hashed.append(path)
+        return real(path, start, end)
+
+    monkeypatch.setattr(cache_mod, "_hash_file", counting)
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert len(hashed) == 30
+    hashed.clear()
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert hashed == []
+    touched = sorted(root.rglob("*.txt"))[3]
+    os.utime(touched, (old + 60, old + 60))
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert hashed == [os.fsencode(touched.absolute())]
+
+
+def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path):
+    root = tmp_path / "raw"
+    synthetic.write_txt(root, 40, seed=14)
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=1, cache=cache)
+    db = cache / "cache.sqlite"
+    with sqlite3.connect(db) as conn:  # damaged values: misses, the build goes on
+        conn.execute("UPDATE records SET value = x'80059500'")
+        conn.execute("UPDATE stats SET value = x'00'")
+    conn.close()
+    with pytest.warns(CacheWarning, match="damaged"):
+        newsprep.build(root, out, workers=1, cache=cache)
+    _same_as_clean(root, out, tmp_path)
+    for name in ("cache.sqlite-wal", "cache.sqlite-shm"):
+        (cache / name).unlink(missing_ok=True)
+    db.write_bytes(b"this is not a database" * 100)  # a damaged file: no cache at all
+    with pytest.warns(CacheWarning, match="ignored"):
+        newsprep.build(root, out, workers=1, cache=cache)
+    _same_as_clean(root, out, tmp_path)

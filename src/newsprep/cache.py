@@ -28,10 +28,10 @@ from pathlib import Path
 import xxhash
 
 from newsprep.corpus import CorpusStats
-from newsprep.ingest import input_path
 
 _DB = "cache.sqlite"
 RACY_NS = 2_000_000_000
+_IN_BLOCK = 500  # values asked of SQLite at once
 _TABLES = ("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS memo (path BLOB, start INTEGER, stop INTEGER, "
@@ -91,50 +91,75 @@ class Cache:
             return None
         if self._conn is None or self._pid != os.getpid():
             self._conn = sqlite3.connect(self.folder / _DB, timeout=60)
+            self._conn.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync per commit
             self._pid = os.getpid()
         return self._conn
 
-    def _get(self, table: str, sql: str, args: tuple):
-        try:
-            db = self._db()
-            return None if db is None else db.execute(sql, args).fetchone()
-        except sqlite3.Error as exc:
-            self._fail(exc)
-            return None
-
     # -- the stat memo and the keys
 
-    def digest(self, root: Path, task) -> bytes | None:
-        """xxh3-128 of the bytes of `task` (a file, or a range of one), from the stat memo when
-        the file is unchanged; None when it cannot be read."""
-        path = input_path(Path(root), task)  # the real path: `rel` escapes non-UTF-8 names
-        start, end = getattr(task, "start", 0), getattr(task, "end", None)
-        ident = (os.fsencode(os.path.abspath(path)), start, -1 if end is None else end)
-        try:
-            before = _stat_key(os.stat(path))
-        except OSError:
+    def _select(self, sql: str, values: list) -> list[tuple]:
+        """Rows of `sql` (`... IN ({})`) for every value, asked in blocks."""
+        rows: list[tuple] = []
+        for at in range(0, len(values), _IN_BLOCK):
+            block = values[at: at + _IN_BLOCK]
+            try:
+                db = self._db()
+                if db is None:
+                    return rows
+                rows += db.execute(sql.format(",".join("?" * len(block))), block).fetchall()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return rows
+        return rows
+
+    def digests(self, root: Path, tasks: list) -> list[bytes | None]:
+        """xxh3-128 of the bytes of each task (a file, or a range of one), from the stat memo
+        where the file is unchanged; None for a file that cannot be read."""
+        base = os.path.abspath(root)
+        whole = os.path.isfile(base)  # one input file: every task is (a range of) it
+        idents, stats = [], []
+        for task in tasks:
+            path = base if whole else os.path.join(base, task.path or task.rel)
+            end = getattr(task, "end", None)
+            idents.append((os.fsencode(path), getattr(task, "start", 0), -1 if end is None
+                           else end))
+            try:
+                stats.append(_stat_key(os.stat(path)))
+            except OSError:
+                stats.append(None)
+        memo = {(p, a, b): (st, d) for p, a, b, st, d in self._select(
+            "SELECT path, start, stop, stat, digest FROM memo WHERE path IN ({})",
+            sorted({ident[0] for ident in idents}))}
+        return [self._digest(ident, st, memo.get(ident)) for ident, st in zip(
+            idents, stats, strict=True)]
+
+    def _digest(self, ident: tuple, before: bytes | None, known: tuple | None) -> bytes | None:
+        if before is None:
             return None
-        row = self._get("memo", "SELECT stat, digest FROM memo WHERE path = ? AND start = ? "
-                                "AND stop = ?", ident)
-        if row is not None and row[0] == before:
-            return row[1]
+        if known is not None and known[0] == before:
+            return known[1]
+        path, start, stop = ident
         try:
-            digest, after = _hash_file(path, start, end)
+            digest, after = _hash_file(path, start, None if stop < 0 else stop)
         except OSError:
             return None
         if _stat_key(after) == before and time.time_ns() - after.st_mtime_ns > RACY_NS:
             self._pending["memo"].append((*ident, before, digest))
         return digest
 
+    def keys(self, root: Path, tasks: list) -> list[bytes | None]:
+        """The statistics key of each task, None for one that cannot be read."""
+        return [None if d is None else self.stats_key(t, d)
+                for t, d in zip(tasks, self.digests(root, tasks), strict=True)]
+
+    def key(self, root: Path, task) -> bytes | None:
+        """The statistics key of `task`, None when it cannot be read."""
+        return self.keys(root, [task])[0]
+
     def stats_key(self, task, digest: bytes) -> bytes:
         """Key of the pass-1 statistics of an input: its bytes, kind and the salt."""
         return xxhash.xxh3_128(b"%s\x00%s\x00%s" % (self.salt.encode(), task.kind.encode(),
                                                    digest)).digest()
-
-    def key(self, root: Path, task) -> bytes | None:
-        """The statistics key of `task`, None when it cannot be read."""
-        digest = self.digest(root, task)
-        return None if digest is None else self.stats_key(task, digest)
 
     @staticmethod
     def records_key(task, stats_key: bytes) -> bytes:
@@ -145,13 +170,19 @@ class Cache:
 
     # -- values
 
-    def _load(self, table: str, key: bytes):
-        row = self._get(table, f"SELECT value FROM {table} WHERE key = ?", (key,))
-        if row is None:
+    def fetch(self, table: str, keys: list[bytes | None]) -> dict[bytes, bytes]:
+        """The stored values of `keys` (None skipped) in `table`, still pickled."""
+        wanted = sorted({k for k in keys if k is not None})
+        return dict(self._select(f"SELECT key, value FROM {table} WHERE key IN ({{}})", wanted))
+
+    def load(self, table: str, key: bytes | None, fetched: dict[bytes, bytes]):
+        """The value of `key` among `fetched`, unpickled; None if missing or damaged."""
+        blob = fetched.get(key) if key is not None else None
+        if blob is None:
             self.misses += 1
             return None
         try:
-            value = pickle.loads(row[0])
+            value = pickle.loads(blob)
         except Exception as exc:  # noqa: BLE001 - a damaged value is a miss, never fatal
             self._fail(ValueError(f"a damaged {table} entry ({exc.__class__.__name__})"))
             self.misses += 1
@@ -160,14 +191,11 @@ class Cache:
         return value
 
     def get_stats(self, key: bytes) -> CorpusStats | None:
-        value = self._load("stats", key)
+        value = self.load("stats", key, self.fetch("stats", [key]))
         return value if isinstance(value, CorpusStats) else None
 
     def put_stats(self, key: bytes, stats: CorpusStats) -> None:
         self._pending["stats"].append((key, pickle.dumps(stats, protocol=5)))
-
-    def get_records(self, key: bytes):
-        return self._load("records", key)
 
     def put_records(self, key: bytes, value) -> None:
         self._pending["records"].append((key, pickle.dumps(value, protocol=5)))

@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import xxhash
 
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
-from newsprep.dedup import content_key, near_keys, scheme_of
+from newsprep.dedup import batch_keys, content_key, near_keys, scheme_of
 from newsprep.ingest import Quarantined, RawArticle, Task, read
 from newsprep.probes import Log, Recorder
 from newsprep.ranges import JsonlRange, read_range
@@ -28,6 +29,7 @@ from newsprep.spill import SpillReader, SpillWriter
 from newsprep.textnorm import hash64, title_key
 
 BATCH_ROWS = 2_000
+GROUP_TASKS = 16  # inputs of a content-defined group of cached statistics, on average
 
 
 @dataclass
@@ -59,22 +61,67 @@ def pass1(shared: dict[str, Any], chunk: list, spill: Path | None = None) -> Cor
     cache = shared.get("cache")
     writer = SpillWriter(spill) if spill is not None else None
     stats = CorpusStats()
-    for i, task in enumerate(chunk):
-        key = cache.key(shared["root"], task) if cache is not None else None
-        if key is None:  # no cache, or an input that cannot be read: it will be quarantined
+    if cache is None:
+        for i, task in enumerate(chunk):
             _add_pages(stats, _read(shared, task, i, writer))
-            continue
-        part = cache.get_stats(key)
-        if part is None:
-            part = CorpusStats()
-            _add_pages(part, _read(shared, task, i, writer, key))
-            cache.put_stats(key, part)
-        stats.merge(part)
-    if cache is not None:
+    else:
+        _cached_pass1(shared, cache, chunk, writer, stats)
         cache.flush()
     if writer is not None:
         writer.close()
     return stats
+
+
+def _cached_pass1(shared: dict[str, Any], cache, chunk: list, writer: SpillWriter | None,
+                  stats: CorpusStats) -> None:
+    """Pass 1 through the cache. Inputs are cut into groups at content-defined points (a key
+    whose first byte is a multiple of GROUP_TASKS), so adding, changing or removing an input
+    changes only its own group: an unchanged group's statistics come merged, in one piece;
+    a changed group is merged from its inputs' statistics, reading only the changed ones."""
+    keys = cache.keys(shared["root"], chunk)
+    if writer is not None:
+        writer.keys(keys)
+    groups = _content_groups(keys)
+    gkeys = [keys[g[0]] if len(g) == 1 else _group_key(keys, g) for g in groups]
+    fetched = cache.fetch("stats", gkeys)
+    parts = [cache.load("stats", k, fetched) for k in gkeys]
+    fetched = cache.fetch("stats", [keys[i] for g, part in zip(groups, parts, strict=True)
+                                    if part is None and len(g) > 1 for i in g])
+    for group, gkey, part in zip(groups, gkeys, parts, strict=True):
+        if gkey is None:  # an input that cannot be read: it will be quarantined
+            _add_pages(stats, _read(shared, chunk[group[0]], group[0], writer))
+            continue
+        if part is None:
+            part = CorpusStats()
+            for i in group:
+                one = cache.load("stats", keys[i], fetched) if len(group) > 1 else None
+                if one is None:
+                    one = CorpusStats()
+                    _add_pages(one, _read(shared, chunk[i], i, writer))
+                    cache.put_stats(keys[i], one)
+                part.merge(one)
+            if len(group) > 1:
+                cache.put_stats(gkey, part)
+        stats.merge(part)
+
+
+def _content_groups(keys: list[bytes | None]) -> list[list[int]]:
+    groups: list[list[int]] = []
+    group: list[int] = []
+    for i, key in enumerate(keys):
+        if key is None:
+            groups += [group, [i]] if group else [[i]]
+            group = []
+            continue
+        group.append(i)
+        if key[0] % GROUP_TASKS == 0:
+            groups.append(group)
+            group = []
+    return groups + [group] if group else groups
+
+
+def _group_key(keys: list[bytes | None], group: list[int]) -> bytes:
+    return xxhash.xxh3_128(b"group\x00" + b"".join(keys[i] for i in group)).digest()
 
 
 def pass1_spill(shared: dict[str, Any], job: tuple[list, Path]) -> CorpusStats:
@@ -82,10 +129,9 @@ def pass1_spill(shared: dict[str, Any], job: tuple[list, Path]) -> CorpusStats:
     return pass1(shared, *job)
 
 
-def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None,
-          key: bytes | None = None):
+def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None):
     items = articles(shared, task)
-    return writer.items(index, items, key) if writer is not None else items
+    return writer.items(index, items) if writer is not None else items
 
 
 def _add_pages(stats: CorpusStats, items) -> None:
@@ -104,32 +150,42 @@ def pass2(shared: dict[str, Any], chunk: list,
     out = _Batches(shared["cfg"], cache)
     spilled = SpillReader(spill)
     make = _Maker(shared)
-    for i, task in enumerate(chunk):
-        held = spilled.take(i)
-        if cache is None:
-            for item in held[1] if held is not None else articles(shared, task):
+    if cache is None:
+        for i, task in enumerate(chunk):
+            held = spilled.take(i)
+            for item in held if held is not None else articles(shared, task):
                 yield from out.add(make.item(item))
-            continue
-        key = held[0] if held is not None and held[0] is not None else cache.key(
-            shared["root"], task)
-        rkey = cache.records_key(task, key) if key is not None else None
-        old = Entry.unpack(cache.get_records(rkey)) if rkey is not None else None
-        if old is not None and make.check.all_hold(old):
-            for item, keys in zip(old.items, old.keys, strict=True):
-                yield from out.add(item, keys)
-            continue
-        new = Entry()
-        for j, item in enumerate(held[1] if held is not None else articles(shared, task)):
-            reuse = (old is not None and j < len(old.items) and isinstance(item, RawArticle)
-                     and make.check.holds(old.logs[j]))
-            made = (old.items[j], old.logs[j], old.keys[j]) if reuse else make.recorded(item)
-            yield from out.add(made[0], made[2], new, new.append(*made))
-        if rkey is not None:
-            out.store(rkey, new)
+    else:
+        keys = spilled.keys or cache.keys(shared["root"], chunk)
+        rkeys = [None if k is None else cache.records_key(t, k)
+                 for t, k in zip(chunk, keys, strict=True)]
+        fetched = cache.fetch("records", rkeys)
+        for i, task in enumerate(chunk):
+            old = Entry.unpack(cache.load("records", rkeys[i], fetched))
+            if old is not None and make.check.all_hold(old):
+                for item, keys in zip(old.items, old.keys, strict=True):
+                    yield from out.add(item, keys)
+                continue
+            held = spilled.take(i)
+            yield from _remake(held if held is not None else articles(shared, task), old,
+                               make, out, rkeys[i])
     spilled.close()
     yield from out.flush()
     if cache is not None:
         cache.flush()
+
+
+def _remake(items, old: Entry | None, make: _Maker, out: _Batches, key: bytes | None):
+    """The items of one input, reusing those of `old` whose probes still hold; the new entry
+    goes to the cache (under `key`) once its rows are keyed."""
+    new = Entry()
+    for j, item in enumerate(items):
+        reuse = (old is not None and j < len(old.items) and isinstance(item, RawArticle)
+                 and make.check.holds(old.logs[j]))
+        made = (old.items[j], old.logs[j], old.keys[j]) if reuse else make.recorded(item)
+        yield from out.add(made[0], made[2], new, new.append(*made))
+    if key is not None:
+        out.store(key, new)
 
 
 class _Maker:
@@ -184,7 +240,8 @@ class _Batches:
     def flush(self) -> Iterator[tuple[pa.Table, ChunkMeta]]:
         if not (self.rows or self.quarantined):
             return
-        batch = _batch(self.rows, self.quarantined, self.cfg, self.keys)
+        batch = _batch(self.rows, self.quarantined, self.cfg,
+                       self.keys if self.cache is not None else None)  # None: all as arrays
         for row, (entry, slot) in self.slots.items():
             entry.keys[slot] = self.keys[row]
         self.rows, self.keys, self.quarantined, self.slots = [], [], [], {}
@@ -206,9 +263,10 @@ def _batch(rows: list[dict], quarantined: list[Quarantined], cfg: Config,
     """The table of `rows` and its meta; `keys` (filled in here where None) are the rows'
     duplicate keys where already known."""
     n = len(rows)
-    keys = [None] * n if keys is None else keys
     table = pa.Table.from_pydict({name: [r[name] for r in rows] for name in SCHEMA.names},
                                  schema=SCHEMA)
+    if keys is None:  # none known (no cache): all as arrays at once, no per-row tuples
+        return table, ChunkMeta(quarantined, *batch_keys(rows, scheme_of(cfg)))
     todo = [i for i, k in enumerate(keys) if k is None]
     near, sig16 = near_keys([rows[i]["text"] for i in todo], scheme_of(cfg))
     for j, i in enumerate(todo):
