@@ -80,3 +80,34 @@ def test_a_missing_folder_on_the_way_is_unreadable(tmp_path):
     (item,) = read(tmp_path, Task("a/b.txt", "text", 10), 1000)
     assert isinstance(item, Quarantined) and item.reason == "unreadable"
     assert item.detail == "Not a directory"
+
+
+@pytest.mark.parametrize("line", [
+    b'{"title": "T", "text": "x"', b"[1, 2]", b'{"title": "T"} x', b"\xef\xbb\xbf\xef\xbb\xbf{}",
+    b'{"title": "T", "text": "a\x01b"}', b"", b"  \n", b'{"n": ' + b"1" * 5000 + b"}",
+    b"[" * 100_000, b'{"title": "T", "text": "\\ud800"}', b"\xef\xbb\xbf{\"a\": 1}",
+])
+def test_json_lines_are_parsed_as_json_loads_parses_them(line):
+    """One decoder object serves every line; what it accepts and the errors it names are
+    json.loads(strict=False)'s."""
+    import json
+
+    from newsprep.decode import DecodeFailure, decode
+
+    try:
+        text = decode(line, normalise=False).text
+    except DecodeFailure:
+        return
+    try:
+        want = ("ok", json.loads(text, strict=False))
+    except json.JSONDecodeError as exc:
+        want = ("error", exc.msg, exc.colno)
+    except (ValueError, RecursionError) as exc:
+        want = ("error", type(exc).__name__)
+    try:
+        got = ("ok", ingest._json(text))
+    except json.JSONDecodeError as exc:
+        got = ("error", exc.msg, exc.colno)
+    except (ValueError, RecursionError) as exc:
+        got = ("error", type(exc).__name__)
+    assert got == want

@@ -377,11 +377,18 @@ def _clean_field(value: str | None) -> tuple[str | None, bool]:
     return clean(value)
 
 
+def _json(text: str):
+    """`json.loads(text, strict=False)` without building a decoder for every line."""
+    if text.startswith("\ufeff"):  # as json.loads refuses it
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _JSON.decode(text)
+
+
 def jsonl_article(line: bytes, source: str) -> RawArticle | Quarantined:
     """One JSON Lines line (`{"title": ..., "text": ..., "id"?, "url"?, "date"?}`) to an article."""
     try:
         dec = decode(line, normalise=False)
-        obj = _JSON.decode(dec.text)
+        obj = _json(dec.text)
     except DecodeFailure as fail:
         return Quarantined(source, fail.reason, fail.detail)
     except json.JSONDecodeError as exc:
