@@ -68,9 +68,16 @@ _BREAKS = " \t\n\r\x0b\x0c\x01"
 _TOKEN_TABLE = bytes(
     (32 if chr(c) in _PUNCT_CHARS or chr(c) in _BREAKS else ord(chr(c).lower())) if c < 128 else c
     for c in range(256))
-# the non-ASCII characters of `_PUNCT`, UTF-8 encoded (each a whole sequence: replacing one in the
-# bytes replaces that character)
-_WIDE_PUNCT = tuple(c.encode("utf-8") for c in _PUNCT_CHARS if not c.isascii())
+# The non-ASCII characters of `_PUNCT` as UTF-8: E2 80 xx (quotes, dashes, ellipsis) and C2 xx
+# (guillemets). Blanked in the bytes as whole sequences (a lead byte starts a sequence): a token
+# never holds a space, so blanking with three spaces gives the tokens that one space gives.
+_WIDE = {c.encode("utf-8") for c in _PUNCT_CHARS if not c.isascii()}
+_E280 = np.zeros(256, dtype=bool)
+_E280[[w[2] for w in _WIDE if w[:2] == b"\xe2\x80"]] = True
+_C2 = np.zeros(256, dtype=bool)
+_C2[[w[1] for w in _WIDE if w[:1] == b"\xc2"]] = True
+assert all(len(w) == 3 and w[:2] == b"\xe2\x80" or len(w) == 2 and w[:1] == b"\xc2"
+           for w in _WIDE)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -100,29 +107,37 @@ class _Powers:
 _POW, _POW_INV = _Powers(_P), _Powers(_P_INV)
 
 
-def _token_bytes(texts: list[str]) -> tuple[bytes, np.ndarray]:
+def _token_bytes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
-    space, with a space before and after; and the byte length of each text."""
+    space, with a space before and after (uint8); and the byte length of each text."""
     parts = [b""]
+    wide = False
     for t in texts:
         if t.isascii():
-            parts.append(t.encode("ascii").translate(_TOKEN_TABLE))
-            continue
-        b = t.lower().encode("utf-8", "surrogatepass").translate(_TOKEN_TABLE)
-        for seq in _WIDE_PUNCT:
-            if seq in b:
-                b = b.replace(seq, b" ")
-        parts.append(b)
+            parts.append(t.encode("ascii"))
+        else:
+            parts.append(t.lower().encode("utf-8", "surrogatepass"))
+            wide = True
     parts.append(b"")
-    return b" ".join(parts), np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
+    lengths = np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
+    joined = b" ".join(parts).translate(_TOKEN_TABLE)
+    if not wide:
+        return np.frombuffer(joined, dtype=np.uint8), lengths
+    data = np.frombuffer(bytearray(joined), dtype=np.uint8)
+    at = np.flatnonzero(data[:-2] == 0xE2)
+    at = at[(data[at + 1] == 0x80) & _E280[data[at + 2]]]
+    data[at] = data[at + 1] = data[at + 2] = 32
+    at = np.flatnonzero(data[:-1] == 0xC2)
+    at = at[_C2[data[at + 1]]]
+    data[at] = data[at + 1] = 32
+    return data, lengths
 
 
 def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(64-bit hash of every token of `texts`, index of each text's first token and the number
     of tokens), all in a few passes of numpy over the joined bytes: a polynomial hash of each
     token's bytes, normalised to its start, then mixed."""
-    joined, lengths = _token_bytes(texts)
-    padded = np.frombuffer(joined, dtype=np.uint8)
+    padded, lengths = _token_bytes(texts)
     data, n = padded[1:-1], len(padded) - 2
     space = padded == 32
     edges = np.flatnonzero(space[1:] != space[:-1])  # alternately a token's start and end
