@@ -22,14 +22,18 @@ class Engine(Protocol):
     def map_ordered(self, fn: Callable, items: Iterable, shared: dict[str, Any]) -> Iterator: ...
 
 
-def _init(state: dict[str, Any]) -> None:
+_ITEMS: list = []  # the items of the running map, as the workers were started with them
+
+
+def _init(state: dict[str, Any], items: list) -> None:
     _STATE.clear()
     _STATE.update(state)
+    _ITEMS[:] = items
 
 
-def _call(job: tuple[Callable, Any]) -> Any:
-    fn, item = job
-    return fn(_STATE, item)
+def _call(job: tuple[Callable, int]) -> Any:
+    fn, index = job
+    return fn(_STATE, _ITEMS[index])
 
 
 def state() -> dict[str, Any]:
@@ -68,6 +72,9 @@ def map_ordered(fn: Callable, items: Iterable, workers: int, shared: dict[str, A
             yield fn(shared, item)
         return
     _join_warm_up()  # a fork while a thread imports modules could leave its locks held
+    items = list(items)
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers, initializer=_init, initargs=(shared,)) as pool:
-        yield from pool.imap(_call, ((fn, item) for item in items), chunksize=1)
+    # The workers get the items with `shared` when they start (forked: not even copied), so a
+    # job is just (fn, index): nothing to pickle per item but the result.
+    with ctx.Pool(workers, initializer=_init, initargs=(shared, items)) as pool:
+        yield from pool.imap(_call, ((fn, i) for i in range(len(items))), chunksize=1)
