@@ -28,11 +28,13 @@ from pathlib import Path
 import xxhash
 
 from newsprep.corpus import CorpusStats
+from newsprep.parse import Line, Page
 
 _DB = "cache.sqlite"
 RACY_NS = 2_000_000_000
 _IN_BLOCK = 500  # values asked of SQLite at once
 _TABLES = ("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)",
+           "CREATE TABLE IF NOT EXISTS pages (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS memo (path BLOB, start INTEGER, stop INTEGER, "
            "stat BLOB, digest BLOB, PRIMARY KEY (path, start, stop))")
@@ -63,7 +65,8 @@ class Cache:
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
         self._broken = False
-        self._pending: dict[str, list[tuple]] = {"stats": [], "records": [], "memo": []}
+        self._pending: dict[str, list[tuple]] = {"stats": [], "pages": [], "records": [],
+                                                 "memo": []}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with sqlite3.connect(self.folder / _DB, timeout=60) as conn:
@@ -197,6 +200,22 @@ class Cache:
     def put_stats(self, key: bytes, stats: CorpusStats) -> None:
         self._pending["stats"].append((key, pickle.dumps(stats, protocol=5)))
 
+    def put_pages(self, key: bytes, pages: list[Page]) -> None:
+        """The parsed pages of an input (what pass 1 needs of it), kept compact."""
+        packed = [(p.title, tuple(line.text for line in p.lines),
+                   bytes(line.blank_before for line in p.lines)) for p in pages]
+        self._pending["pages"].append((key, pickle.dumps(packed, protocol=5)))
+
+    def load_pages(self, key: bytes, fetched: dict[bytes, bytes]) -> list[Page] | None:
+        packed = self.load("pages", key, fetched)
+        try:
+            return None if packed is None else [
+                Page(title, tuple(map(Line, texts, map(bool, blanks))))
+                for title, texts, blanks in packed]
+        except (TypeError, ValueError) as exc:
+            self._fail(ValueError(f"a damaged pages entry ({exc.__class__.__name__})"))
+            return None
+
     def put_records(self, key: bytes, value) -> None:
         self._pending["records"].append((key, pickle.dumps(value, protocol=5)))
 
@@ -207,7 +226,9 @@ class Cache:
             if db is None:
                 return
             with db:
-                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?)", pending["stats"])
+                for table in ("stats", "pages"):
+                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                                   pending[table])
                 db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)",
                                pending["records"])
                 db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?, ?)",

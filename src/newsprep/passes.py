@@ -76,32 +76,32 @@ def _cached_pass1(shared: dict[str, Any], cache, chunk: list, writer: SpillWrite
                   stats: CorpusStats) -> None:
     """Pass 1 through the cache. Inputs are cut into groups at content-defined points (a key
     whose first byte is a multiple of GROUP_TASKS), so adding, changing or removing an input
-    changes only its own group: an unchanged group's statistics come merged, in one piece;
-    a changed group is merged from its inputs' statistics, reading only the changed ones."""
+    changes only its own group. An unchanged group's statistics come merged, in one piece; a
+    changed group's are made again from its inputs' parsed pages, which the cache keeps: only
+    the inputs it does not know are read and parsed."""
     keys = cache.keys(shared["root"], chunk)
     if writer is not None:
         writer.keys(keys)
     groups = _content_groups(keys)
-    gkeys = [keys[g[0]] if len(g) == 1 else _group_key(keys, g) for g in groups]
+    gkeys = [None if keys[g[0]] is None else _group_key(keys, g) for g in groups]
     fetched = cache.fetch("stats", gkeys)
     parts = [cache.load("stats", k, fetched) for k in gkeys]
-    fetched = cache.fetch("stats", [keys[i] for g, part in zip(groups, parts, strict=True)
-                                    if part is None and len(g) > 1 for i in g])
+    fetched = cache.fetch("pages", [keys[i] for g, gkey, part in zip(
+        groups, gkeys, parts, strict=True) if gkey is not None and part is None for i in g])
     for group, gkey, part in zip(groups, gkeys, parts, strict=True):
         if gkey is None:  # an input that cannot be read: it will be quarantined
             _add_pages(stats, _read(shared, chunk[group[0]], group[0], writer))
             continue
-        if part is None:
+        if not isinstance(part, CorpusStats):
             part = CorpusStats()
             for i in group:
-                one = cache.load("stats", keys[i], fetched) if len(group) > 1 else None
-                if one is None:
-                    one = CorpusStats()
-                    _add_pages(one, _read(shared, chunk[i], i, writer))
-                    cache.put_stats(keys[i], one)
-                part.merge(one)
-            if len(group) > 1:
-                cache.put_stats(gkey, part)
+                pages = cache.load_pages(keys[i], fetched)
+                if pages is None:
+                    pages = list(_pages(_read(shared, chunk[i], i, writer)))
+                    cache.put_pages(keys[i], pages)
+                for page in pages:
+                    part.add(page)
+            cache.put_stats(gkey, part)
         stats.merge(part)
 
 
@@ -135,11 +135,17 @@ def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None):
 
 
 def _add_pages(stats: CorpusStats, items) -> None:
+    for page in _pages(items):
+        stats.add(page)
+
+
+def _pages(items) -> Iterator:
+    """The pages of the articles among `items` that have a title."""
     for item in items:
         if isinstance(item, RawArticle):
             page = page_of(item)
             if page.title:
-                stats.add(page)
+                yield page
 
 
 def pass2(shared: dict[str, Any], chunk: list,
@@ -234,28 +240,23 @@ class _Batches:
             yield from self.flush()
 
     def store(self, key: bytes, entry: Entry) -> None:
-        self.waiting.append((key, entry))
-        self._write()
+        """Cache `entry` now if its rows are keyed, else once its batch is."""
+        if entry.complete:
+            self.cache.put_records(key, entry.pack())
+        else:
+            self.waiting.append((key, entry))
 
     def flush(self) -> Iterator[tuple[pa.Table, ChunkMeta]]:
         if not (self.rows or self.quarantined):
             return
-        batch = _batch(self.rows, self.quarantined, self.cfg,
-                       self.keys if self.cache is not None else None)  # None: all as arrays
+        batch = _batch(self.rows, self.quarantined, self.cfg, self.keys)
         for row, (entry, slot) in self.slots.items():
             entry.keys[slot] = self.keys[row]
         self.rows, self.keys, self.quarantined, self.slots = [], [], [], {}
-        self._write()
+        waiting, self.waiting = self.waiting, []
+        for key, entry in waiting:
+            self.store(key, entry)
         yield batch
-
-    def _write(self) -> None:
-        still = []
-        for key, entry in self.waiting:
-            if entry.complete:
-                self.cache.put_records(key, entry.pack())
-            else:
-                still.append((key, entry))
-        self.waiting = still
 
 
 def _batch(rows: list[dict], quarantined: list[Quarantined], cfg: Config,
@@ -294,8 +295,9 @@ def pass2_to_file(shared: dict[str, Any], chunk: list, path: Path,
     """Pass 2 of `chunk` streamed into the Parquet file `path`; the metas come back."""
     import pyarrow.parquet as pq
 
-    metas = []
-    with pq.ParquetWriter(path, SCHEMA, compression="lz4") as writer:
+    metas = []  # a part file is read once, whole: no dictionaries nor statistics to decode
+    with pq.ParquetWriter(path, SCHEMA, compression="lz4", use_dictionary=False,
+                          write_statistics=False) as writer:
         for table, meta in pass2(shared, chunk, spill):
             if table.num_rows:
                 writer.write_table(table)
