@@ -104,7 +104,7 @@ def _digest(folder, files) -> str:
 
 def test_same_bytes_whatever_the_validation_group(tmp_path, monkeypatch):
     _, files, _ = _build(tmp_path, "big")
-    monkeypatch.setattr(finalize, "BATCH_ROWS", 4)
+    monkeypatch.setattr(finalize, "BATCH_ROWS", 4)  # groups of 4+ rows
     monkeypatch.setattr(finalize, "IN_FLIGHT", 1)
     _, files_small, _ = _build(tmp_path, "small")
     assert files == files_small

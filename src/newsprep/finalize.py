@@ -3,7 +3,7 @@ become validated split shards. Streams one batch at a time, in row order.
 
 The work is shared by threads: this one reads the part files, adds the duplicate columns and
 flags, assigns the splits and validates every row (pandera, `schema.validate_batch`) in groups
-of up to BATCH_ROWS rows; one writer thread per split then encodes and compresses the validated
+of about BATCH_ROWS rows; one writer thread per split then encodes and compresses the validated
 groups into its shards (pyarrow releases the GIL there), in the order they were validated. Only
 validated rows reach a writer, so a row that fails the schema is never published."""
 
@@ -54,8 +54,11 @@ def _wait_for_warm_up() -> None:
         _warming.pop().join()
 
 
-def _batches(parts: list[tuple[Path, np.ndarray]]):
-    """The kept rows of the part files, in order, in batches of at most BATCH_ROWS."""
+def _groups(parts: list[tuple[Path, np.ndarray]]):
+    """The kept rows of the part files, in order, in tables of about BATCH_ROWS rows (whole
+    batches of the part files: the work per table has a fixed cost, part files are small)."""
+    group: list[pa.Table] = []
+    rows = 0
     for path, keep in parts:
         offset = 0
         pf = pq.ParquetFile(path)
@@ -63,8 +66,14 @@ def _batches(parts: list[tuple[Path, np.ndarray]]):
             mask = keep[offset: offset + batch.num_rows]
             offset += batch.num_rows
             table = pa.Table.from_batches([batch], schema=SCHEMA)
-            yield table if mask.all() else table.filter(pa.array(mask))
+            group.append(table if mask.all() else table.filter(pa.array(mask)))
+            rows += group[-1].num_rows
+            if rows >= BATCH_ROWS:
+                yield pa.concat_tables(group)
+                group, rows = [], 0
         pf.close()
+    if rows:
+        yield pa.concat_tables(group)
 
 
 class _Publisher:
@@ -77,11 +86,12 @@ class _Publisher:
                        for s in writers]
         self._queued: deque[list[Future]] = deque()
 
-    def submit(self, pending: list[tuple[pa.Table, np.ndarray]]) -> None:
+    def submit(self, table: pa.Table, codes: np.ndarray) -> None:
+        """Write `table`, whose rows go to the splits numbered `codes` (in `writers` order)."""
         while len(self._queued) >= IN_FLIGHT:
             _wait(self._queued.popleft())
         jobs = enumerate(zip(self._pools, self.writers, strict=True))
-        self._queued.append([pool.submit(_write_split, pending, code, writer)
+        self._queued.append([pool.submit(_write_split, table, codes, code, writer)
                              for code, (pool, writer) in jobs])
 
     def __enter__(self) -> _Publisher:
@@ -112,21 +122,15 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     wanted = np.union1d(result.duplicate_of[result.duplicate_of >= 0],
                         result.cluster[result.cluster >= 0])
     id_of: dict[int, str] = {}
-    offset = pending_rows = 0
-    pending: list[tuple[pa.Table, np.ndarray]] = []  # batches not yet validated and written
+    offset = 0
     with _Publisher(writers) as publisher:
-        for table in _batches(parts):
-            n = table.num_rows
+        for table in _groups(parts):
             _remember_ids(table, offset, wanted, id_of)
             table = _with_duplicates(table, result, offset, id_of, summary)
-            pending.append((table, _split_codes(table, list(writers), split_ratios, seed)))
-            pending_rows += n
-            offset += n
-            if pending_rows >= BATCH_ROWS:
-                publisher.submit(_validated(pending))
-                pending, pending_rows = [], 0
-        if pending:
-            publisher.submit(_validated(pending))
+            codes = _split_codes(table, list(writers), split_ratios, seed)
+            offset += table.num_rows
+            validate_batch(table)  # every row, before any writer sees it
+            publisher.submit(table, codes)
     _wait_for_warm_up()  # even with no row to validate: no thread outlives the build
     summary.records = offset
     files = {s: w.close() for s, w in writers.items()}
@@ -134,24 +138,14 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     return files
 
 
-def _validated(pending: list[tuple[pa.Table, np.ndarray]]) -> list[tuple[pa.Table, np.ndarray]]:
-    """`pending`, once all its rows passed the schema check (one pandera call for the group: it
-    has a high fixed cost per call; ids are already unique corpus-wide)."""
-    validate_batch(pending[0][0] if len(pending) == 1
-                   else pa.concat_tables([table for table, _ in pending]))
-    return pending
-
-
-def _write_split(pending: list[tuple[pa.Table, np.ndarray]], code: int,
-                 writer: ShardWriter) -> None:
-    """The rows of split `code` (`_split_codes`) of each batch to its writer, in order, so the
-    shards are the same whatever the grouping."""
-    for table, codes in pending:
-        mask = codes == code
-        if mask.all():
-            writer.write(table)
-        elif mask.any():
-            writer.write(table.filter(pa.array(mask)))
+def _write_split(table: pa.Table, codes: np.ndarray, code: int, writer: ShardWriter) -> None:
+    """The rows of split `code` (`_split_codes`) to its writer; the writer's layout does not
+    depend on how its rows are batched."""
+    mask = codes == code
+    if mask.all():
+        writer.write(table)
+    elif mask.any():
+        writer.write(table.filter(pa.array(mask)))
 
 
 def _remember_ids(table: pa.Table, offset: int, wanted: np.ndarray,
@@ -209,9 +203,12 @@ def _split_codes(table: pa.Table, splits: list[str], split_ratios: dict[str, flo
     """Per row, the index in `splits` of the split of its duplicate group (`splits.group_key`)."""
     groups = table.column("id").to_pylist()
     dup, clu = table.column(_DUP_OF), table.column(_CLUSTER)
-    named = pc.or_(pc.is_valid(dup), pc.is_valid(clu)).to_numpy(zero_copy_only=False)
-    for r in np.nonzero(named)[0].tolist():
-        groups[r] = group_key(groups[r], dup[r].as_py(), clu[r].as_py())
+    named = np.nonzero(pc.or_(pc.is_valid(dup), pc.is_valid(clu)).to_numpy(
+        zero_copy_only=False))[0]
+    index = pa.array(named)
+    for r, d, c in zip(named.tolist(), dup.take(index).to_pylist(), clu.take(index).to_pylist(),
+                       strict=True):
+        groups[r] = group_key(groups[r], d, c)
     code = {s: i for i, s in enumerate(splits)}
     return np.fromiter((code[assign(g, split_ratios, seed)] for g in groups), np.int8,
                        len(groups))
