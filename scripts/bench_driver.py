@@ -61,10 +61,10 @@ def write_cost(corpus: Path, out: Path, workers: int | None) -> dict:
     seen: dict[str, float] = {}
     write_split, write_final = getattr(finalize, "_write_split", None), build.write_final
 
-    def timed_split(pending, code, writer):
+    def timed_split(*args):  # (..., split code, writer)
         t = time.thread_time()
-        write_split(pending, code, writer)
-        per_split[code] = per_split.get(code, 0.0) + time.thread_time() - t
+        write_split(*args)
+        per_split[args[-2]] = per_split.get(args[-2], 0.0) + time.thread_time() - t
 
     def timed_final(*args, **kwargs):
         t, p, w = time.thread_time(), time.process_time(), time.perf_counter()
