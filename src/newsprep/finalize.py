@@ -94,6 +94,13 @@ class _Publisher:
         self._queued.append([pool.submit(_write_split, table, codes, code, writer)
                              for code, (pool, writer) in jobs])
 
+    def close(self) -> list[list[str]]:
+        """Close the writers, each in its thread (the last row groups are written there too);
+        their shard names, in `writers` order."""
+        futures = [pool.submit(writer.close)
+                   for pool, writer in zip(self._pools, self.writers, strict=True)]
+        return [future.result() for future in futures]
+
     def __enter__(self) -> _Publisher:
         return self
 
@@ -131,11 +138,11 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
             offset += table.num_rows
             validate_batch(table)  # every row, before any writer sees it
             publisher.submit(table, codes)
+        names = publisher.close()
     _wait_for_warm_up()  # even with no row to validate: no thread outlives the build
     summary.records = offset
-    files = {s: w.close() for s, w in writers.items()}
     summary.splits = {s: writers[s].rows for s in writers}
-    return files
+    return dict(zip(writers, names, strict=True))
 
 
 def _write_split(table: pa.Table, codes: np.ndarray, code: int, writer: ShardWriter) -> None:
