@@ -213,21 +213,30 @@ def signatures(texts: list[str], scheme: Scheme) -> np.ndarray:
     a, b, _ = _params(scheme.num_perm, scheme.shingle_words)
     a, b = a[:, None], b[:, None]
     out = np.empty((len(texts), scheme.num_perm), dtype=np.uint32)
-    scratch = np.empty(scheme.num_perm * _BATCH_SHINGLES, dtype=np.uint64)
+    size = _BATCH_SHINGLES
+    scratch = np.empty(scheme.num_perm * size, dtype=np.uint64)  # reused: no page faults
     for g0, g1 in _groups(texts, _GROUP_BYTES):
         flat, offsets = _shingles(texts[g0:g1], scheme.shingle_words)
-        for lo, hi, s0, s1 in _blocks(offsets, len(flat), _BATCH_SHINGLES):
-            if (s1 - s0) * scheme.num_perm > len(scratch):
-                scratch = np.empty((s1 - s0) * scheme.num_perm, dtype=np.uint64)
-            hv = scratch[: (s1 - s0) * scheme.num_perm].reshape(scheme.num_perm, s1 - s0)
-            with np.errstate(over="ignore"):
-                np.multiply(a, flat[None, s0:s1], out=hv)
-                hv += b
+        for lo, hi, s0, s1 in _blocks(offsets, len(flat), size):
             # (a*x + b) mod 2**64 >> 32, minimised: the shift is monotone, so after the minimum
-            mins = np.minimum.reduceat(hv, offsets[lo:hi] - s0, axis=1)
+            if s1 - s0 <= size:
+                hv = _permuted(a, b, flat[s0:s1], scratch)
+                mins = np.minimum.reduceat(hv, offsets[lo:hi] - s0, axis=1)
+            else:  # one text of more shingles than a block: its minimum block by block
+                mins = np.minimum.reduce([_permuted(a, b, flat[c: min(c + size, s1)], scratch)
+                                          .min(axis=1) for c in range(s0, s1, size)])[:, None]
             mins >>= np.uint64(32)
             out[g0 + lo: g0 + hi] = mins.T
     return out
+
+
+def _permuted(a: np.ndarray, b: np.ndarray, x: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """(a*x + b) mod 2**64 for every permutation (row) and shingle (column), in `scratch`."""
+    hv = scratch[: len(a) * len(x)].reshape(len(a), len(x))
+    with np.errstate(over="ignore"):
+        np.multiply(a, x[None, :], out=hv)
+        hv += b
+    return hv
 
 
 def _blocks(offsets: np.ndarray, total: int, budget: int) -> list[tuple[int, int, int, int]]:
