@@ -78,3 +78,11 @@ def test_clean_fast_paths_match_the_regexes():
         want = D._CONTROL.sub("", D._BREAKS.sub("\n", text))
         broken = D._BREAKS.sub("\n", text)
         assert D.clean(text) == (want, len(want) != len(broken)), repr(text)
+
+
+@pytest.mark.parametrize("line", [b'{"title": "T", "text": "x"}\r\n', b'{"a": "\x0c"}\n',
+                                  '{"a": "café"}\r\n'.encode()])
+def test_a_crlf_json_line_takes_a_fast_path_with_the_general_paths_result(line):
+    assert D._plain_ascii(line, False) or D._plain_utf8(line, False) is not None
+    assert _decoded(line, False) == _general(line, False)
+    assert not D._plain_ascii(line) and D._plain_utf8(line, True) is None  # normalised: slow

@@ -70,6 +70,8 @@ def _looks_binary(data: bytes) -> bool:
 
 
 _NOT_PLAIN = bytes((*range(0, 9), *range(11, 32), 0x7F))  # controls but tab and LF
+# Without normalising (a JSON Lines line) CR and form feed are left as they are: not in the way
+_NOT_RAW = bytes(c for c in _NOT_PLAIN if c not in b"\r\x0c")
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -175,20 +177,24 @@ def _text(data: bytes) -> tuple[str, str, bool]:
         return (*_legacy(data), padded)
 
 
-def _plain_ascii(data: bytes) -> bool:
+def _plain_ascii(data: bytes, normalise: bool = True) -> bool:
     """ASCII with no control character but tab and LF (so no NUL, CR or form feed) and no
-    binary signature: valid UTF-8 that `clean` leaves as it is."""
+    binary signature: valid UTF-8 that `clean` leaves as it is. Without `normalise`, CR and
+    form feed are allowed too (nothing but `clean` would touch them)."""
+    table = _NOT_PLAIN if normalise else _NOT_RAW
     return (data.isascii() and not data.startswith(_MAGIC)
-            and len(data.translate(None, _NOT_PLAIN)) == len(data))
+            and len(data.translate(None, table)) == len(data))
 
 
 def _plain_utf8(data: bytes, normalise: bool) -> str | None:
     """The text of non-ASCII bytes that need nothing of the general path, else None: no C0
-    control but tab and LF (so no NUL, no UTF-16/32), no binary signature, no BOM, valid UTF-8,
+    control but tab and LF (and CR and form feed without `normalise`; so no NUL, no UTF-16/32),
+    no binary signature, no BOM, valid UTF-8,
     and (`normalise`) no character that `clean` changes nor only whitespace. What the general
     path gives for them: the UTF-8 text as it is, not repaired."""
+    table = _NOT_PLAIN if normalise else _NOT_RAW
     if (data.startswith(_MAGIC) or data.startswith(codecs.BOM_UTF8)
-            or len(data.translate(None, _NOT_PLAIN)) != len(data)):
+            or len(data.translate(None, table)) != len(data)):
         return None
     try:
         text = data.decode("utf-8")
@@ -208,7 +214,7 @@ def decode(data: bytes, *, normalise: bool = True) -> Decoded:
     if not data or data.isspace():  # as `not data.strip()`, without the copy
         raise DecodeFailure("empty", "empty or whitespace only")
     if data.isascii():
-        if _plain_ascii(data):  # nothing to detect, repair or clean: what the slow path gives
+        if _plain_ascii(data, normalise):  # nothing to detect or repair: what the slow path gives
             return Decoded(data.decode("ascii"), "utf-8", False)
     else:
         text = _plain_utf8(data, normalise)
