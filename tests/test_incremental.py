@@ -4,6 +4,7 @@ answer differently now (pass 2), and gives output byte-identical to a clean buil
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -228,4 +229,25 @@ def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path):
     db.write_bytes(b"this is not a database" * 100)  # a damaged file: no cache at all
     with pytest.warns(CacheWarning, match="ignored"):
         newsprep.build(root, out, workers=1, cache=cache)
+    _same_as_clean(root, out, tmp_path)
+
+
+def test_one_record_of_an_unchanged_jsonl_range_is_remade(tmp_path, made):
+    """An input of many articles whose bytes did not change: only the records whose probes
+    answer differently are made again, the others come from the cache."""
+    root = tmp_path / "raw"
+    synthetic.write_jsonl(root / "feed.jsonl", 30, seed=15)
+    title, _, body = STORM.partition("\n\n")
+    with open(root / "feed.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "storm", "title": title, "text": body}) + "\n")
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert _row(out, "feed.jsonl:31")["trailer_lines"] == []
+    (root / "z-new.txt").write_text("Coast residents stay indoors\n\n" + "They did, all of them, "
+                                    "for the whole night long while the wind blew. " * 3,
+                                    encoding="utf-8")
+    made.clear()
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert "feed.jsonl:31" in made and len(made) < 10
+    assert _row(out, "feed.jsonl:31")["trailer_lines"] == ["Coast residents stay indoors"]
     _same_as_clean(root, out, tmp_path)
