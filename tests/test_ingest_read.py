@@ -111,3 +111,15 @@ def test_json_lines_are_parsed_as_json_loads_parses_them(line):
     except (ValueError, RecursionError) as exc:
         got = ("error", type(exc).__name__)
     assert got == want
+
+
+def test_a_raw_article_pickles_with_every_field():
+    import dataclasses
+    import pickle
+
+    values = {f.name: f"v-{f.name}" for f in dataclasses.fields(RawArticle)}
+    values["repaired"] = True
+    raw = RawArticle(**values)
+    back = pickle.loads(pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL))
+    assert type(back) is RawArticle and back == raw
+    assert pickle.loads(pickle.dumps(RawArticle("s", "t"))) == RawArticle("s", "t")
