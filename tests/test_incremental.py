@@ -226,7 +226,15 @@ def test_a_damaged_cache_is_ignored_with_a_warning(tmp_path):
     _same_as_clean(root, out, tmp_path)
     for name in ("cache.sqlite-wal", "cache.sqlite-shm"):
         (cache / name).unlink(missing_ok=True)
-    db.write_bytes(b"this is not a database" * 100)  # a damaged file: no cache at all
+    db.write_bytes(b"this is not a database" * 100)  # a damaged file: a new cache
+    with pytest.warns(CacheWarning, match="started afresh"):
+        newsprep.build(root, out, workers=1, cache=cache)
+    _same_as_clean(root, out, tmp_path)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 40
+    conn.close()
+    db.unlink()  # a cache that cannot be written: ignored
+    db.mkdir()
     with pytest.warns(CacheWarning, match="ignored"):
         newsprep.build(root, out, workers=1, cache=cache)
     _same_as_clean(root, out, tmp_path)

@@ -69,13 +69,30 @@ class Cache:
                                                  "memo": []}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(self.folder / _DB, timeout=60) as conn:
+            self._create()
+        except sqlite3.OperationalError as exc:  # cannot be opened or written: ignored
+            self._fail(exc)
+        except sqlite3.DatabaseError as exc:  # not a database (any more): start afresh
+            warnings.warn(f"incremental cache {self.folder} damaged ({exc}): started afresh",
+                          CacheWarning, stacklevel=2)
+            try:
+                for suffix in ("", "-wal", "-shm"):
+                    (self.folder / f"{_DB}{suffix}").unlink(missing_ok=True)
+                self._create()
+            except (OSError, sqlite3.Error) as again:
+                self._fail(again)
+        except (OSError, sqlite3.Error) as exc:
+            self._fail(exc)
+
+    def _create(self) -> None:
+        conn = sqlite3.connect(self.folder / _DB, timeout=60)
+        try:
+            with conn:
                 conn.execute("PRAGMA journal_mode=WAL")
                 for sql in _TABLES:
                     conn.execute(sql)
+        finally:
             conn.close()
-        except (OSError, sqlite3.Error) as exc:
-            self._fail(exc)
 
     def __getstate__(self) -> dict:
         return {"folder": self.folder, "salt": self._salt}
