@@ -1,0 +1,218 @@
+"""The Ray engine on a real Ray cluster joined by its address (`engine="ray:ADDRESS"`,
+`newsprep build --engine ray --ray-address ADDRESS`): two nodes started on this machine with the
+`ray` CLI (`ray start --head`, then `ray start --address`), each its own set of processes, temp
+folder and object store.
+
+The second node runs in a private mount namespace (`unshare --mount`, where the kernel allows it)
+in which one folder, `hidden/`, is an empty tmpfs: inputs there are on the driver and the head
+node but not on that node, as on a cluster whose nodes do not share the input. Without that
+namespace the node sees everything and the missing-input test is skipped.
+
+Every process of the cluster is stopped at the end, by the session ids of the two `ray start`
+commands (never `ray stop`, which would stop every Ray on the machine). Needs `newsprep[ray]`;
+skipped without it, except in CI (CI set), where a missing Ray is a failure."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import newsprep
+from newsprep import synthetic
+
+from .test_build import read_rows, tree_digest
+
+try:
+    import ray
+
+    HAVE_RAY = True
+except ImportError:
+    HAVE_RAY = False
+
+pytestmark = [pytest.mark.ray, pytest.mark.skipif(
+    not HAVE_RAY and not os.environ.get("CI"),
+    reason="ray not installed (pip install newsprep[ray])")]
+
+BUILD = importlib.import_module("newsprep.build")
+RAY_CLI = Path(sys.executable).with_name("ray")
+# Token authentication as a local `ray.init()` sets it up (the token in ~/.ray/auth_token, made
+# by the head if missing), for the nodes and the driver alike: a process keeps the mode of its
+# first Ray session, so a driver that used a local Ray before cannot join a cluster without it.
+# No usage statistics sent anywhere.
+RAY_ENV = {"RAY_AUTH_MODE": "token", "RAY_USAGE_STATS_ENABLED": "0"}
+START_TIMEOUT = 120
+# The CLI with chunks of 4 files, so that a small corpus makes enough Ray tasks for both nodes.
+CLI_SMALL_CHUNKS = ("import importlib; importlib.import_module('newsprep.build').CHUNK_TASKS = 4;"
+                    "from newsprep.cli import app; app(prog_name='newsprep')")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _unshare() -> list[str] | None:
+    """How to run a command in a private mount namespace here (as root, or in a user namespace),
+    or None when the kernel does not allow it."""
+    if not shutil.which("unshare"):
+        return None
+    for cmd in (["unshare", "--mount", "--propagation", "private"],
+                ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"]):
+        probe = subprocess.run([*cmd, "sh", "-c", 'mount -t tmpfs none "$0"',
+                                tempfile.gettempdir()], capture_output=True)
+        if probe.returncode == 0:
+            return cmd
+    return None
+
+
+UNSHARE = _unshare() if HAVE_RAY else None
+
+
+def _session_pids(sessions: set[int]) -> list[int]:
+    """The processes of these session ids (field 6 of /proc/PID/stat)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[3]) in sessions and fields[0] != "Z":
+            pids.append(int(entry.name))
+    return pids
+
+
+class LocalCluster:
+    """Ray nodes started with `ray start` in their own sessions, stopped by session id."""
+
+    def __init__(self, base: Path):
+        self.base, self.sessions = base, set()
+        self.port = _free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | RAY_ENV
+
+    def launch(self, name: str, *args: str, hide: Path | None = None) -> subprocess.Popen:
+        """`ray start ... ARGS` in a session of its own (the node's processes inherit it)."""
+        cmd = [str(RAY_CLI), "start", *args, "--node-ip-address=127.0.0.1", "--num-cpus=1",
+               f"--temp-dir={self.base / name}", "--object-store-memory=80000000",
+               f"--dashboard-agent-listen-port={_free_port()}", "--disable-usage-stats",
+               "--include-log-monitor=false"]
+        if hide is not None:  # this node (and every process it starts) sees `hide` empty
+            cmd = [*UNSHARE, "sh", "-c", 'mount -t tmpfs none "$0" && exec "$@"', str(hide), *cmd]
+        proc = subprocess.Popen(cmd, env=self.env, start_new_session=True, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.sessions.add(proc.pid)
+        return proc
+
+    def wait_for_head(self, head: subprocess.Popen) -> None:
+        """Until the head's GCS takes connections (the rest of the head may still be starting)."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while head.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            time.sleep(0.2)
+
+    @staticmethod
+    def started(proc: subprocess.Popen, name: str) -> None:
+        out, _ = proc.communicate(timeout=START_TIMEOUT)
+        if proc.returncode:
+            raise RuntimeError(f"ray start {name} failed ({proc.returncode}):\n{out[-3000:]}")
+
+    def stop(self) -> list[int]:
+        """Stop every process of the cluster; return those that would not go (none, we hope)."""
+        for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
+            for pid in _session_pids(self.sessions):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+            deadline = time.monotonic() + wait
+            while _session_pids(self.sessions) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        return _session_pids(self.sessions)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    if not HAVE_RAY:
+        pytest.fail("ray is not installed but CI is set: install '.[ray]'")
+    base = Path(tempfile.mkdtemp(prefix="np-ray-"))  # short: Ray's socket paths must fit 107 bytes
+    (base / "shared").mkdir()
+    (base / "hidden").mkdir()
+    node = LocalCluster(base)
+    node.hidden = base / "hidden" if UNSHARE else None
+    try:
+        head = node.launch("head", "--head", f"--port={node.port}", "--include-dashboard=false",
+                           f"--dashboard-port={_free_port()}")
+        node.wait_for_head(head)
+        worker = node.launch("worker", f"--address={node.address}", hide=node.hidden)
+        node.started(head, "head")
+        node.started(worker, "worker")
+        yield node
+    finally:
+        ray.shutdown()
+        left = node.stop()
+        shutil.rmtree(base, ignore_errors=True)
+        assert not left, f"Ray processes left running: {left}"
+
+
+@pytest.fixture
+def driver(cluster, monkeypatch) -> Iterator[LocalCluster]:
+    """This process as a driver of `cluster` (disconnected afterwards)."""
+    for key, value in RAY_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    ray.shutdown()
+    yield cluster
+    ray.shutdown()
+
+
+def _corpus(root: Path) -> None:
+    synthetic.write_txt(root / "txt", 60, seed=8)
+    synthetic.write_jsonl(root / "feed.jsonl", 40, seed=9)
+
+
+def test_a_two_node_cluster_builds_the_same_dataset_as_local(driver, tmp_path, monkeypatch):
+    root = driver.base / "shared" / "raw"
+    _corpus(root)
+    monkeypatch.setattr(BUILD, "CHUNK_TASKS", 8)  # 13 chunks, spread over both nodes
+    local = newsprep.build(root, tmp_path / "local", workers=1)
+    on_ray = newsprep.build(root, tmp_path / "ray", engine=f"ray:{driver.address}")
+    alive = [n for n in ray.nodes() if n["Alive"]]
+    assert len(alive) == 2
+    assert on_ray.to_dict() == local.to_dict()
+    assert read_rows(tmp_path / "ray") == read_rows(tmp_path / "local")
+    assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
+
+
+def test_a_node_without_the_inputs_fails_the_cli_build_in_one_line(driver, tmp_path):
+    """Through the CLI (`--ray-address`): the node that lacks the input folder is named, with
+    the folder, in one line; nothing is written."""
+    if driver.hidden is None:
+        pytest.skip("cannot hide a folder from one node here (unshare --mount not permitted)")
+    root = driver.hidden / "raw"
+    synthetic.write_txt(root, 40, seed=3)
+    run = subprocess.run([sys.executable, "-c", CLI_SMALL_CHUNKS, "build", str(root),
+                          "--out", str(tmp_path / "out"), "--engine", "ray",
+                          "--ray-address", driver.address, "-q"],
+                         env=driver.env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr[-3000:]
+    [line] = [line for line in run.stderr.splitlines() if line.startswith("newsprep:")]
+    assert line.startswith(f"newsprep: error: {root}: not found on Ray node ")
+    assert line.endswith(", though the driver reads it; with --engine ray every node must see "
+                         "the input at the same path (a shared file system)")
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()
