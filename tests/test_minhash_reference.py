@@ -93,12 +93,14 @@ def test_ascii_prose_matches_the_reference():
 
 
 def test_grouping_and_blocks_do_not_change_signatures(monkeypatch):
-    """Texts are tokenised in groups and hashed in blocks of shingles: any cut gives the same."""
+    """Texts are tokenised in groups, their bytes hashed in windows and their shingles in
+    blocks: any cut gives the same."""
     scheme = Scheme()
     texts = _texts(2, 200, 400) + ["word " * 3000]  # one text longer than a block
     whole = signatures(texts, scheme)
     monkeypatch.setattr(minhash, "_GROUP_BYTES", 50)
     monkeypatch.setattr(minhash, "_BATCH_SHINGLES", 16)
+    monkeypatch.setattr(minhash, "_WINDOW", 7)
     assert (signatures(texts, scheme) == whole).all()
     one_by_one = np.vstack([signatures([t], scheme) for t in texts])
     assert (one_by_one == whole).all()

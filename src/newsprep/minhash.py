@@ -61,6 +61,7 @@ def _params(num_perm: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _P = 0x100000001B3  # odd, so invertible modulo 2**64
 _P_INV = pow(_P, -1, 2**64)
 _GROUP_BYTES = 1 << 17  # text tokenised and shingled at once (8 bytes of scratch a byte)
+_WINDOW = 1 << 20  # at most this (or one token more) hashed at once
 # Token breaks: ASCII white space (and \x01). One bytes.translate table does `lower()`, `_PUNCT`
 # and the breaks on ASCII text, making all of them a space (never part of a token, so never
 # hashed): tokens are then the runs of bytes other than b" ".
@@ -107,9 +108,9 @@ class _Powers:
 _POW, _POW_INV = _Powers(_P), _Powers(_P_INV)
 
 
-def _token_bytes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
-    space, with a space before and after (uint8); and the byte length of each text."""
+    space, with a space before and after; and the byte length of each text."""
     parts = [b""]
     wide = False
     for t in texts:
@@ -122,22 +123,44 @@ def _token_bytes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
     joined = b" ".join(parts).translate(_TOKEN_TABLE)
     if not wide:
-        return np.frombuffer(joined, dtype=np.uint8), lengths
-    data = np.frombuffer(bytearray(joined), dtype=np.uint8)
+        return joined, lengths
+    buf = bytearray(joined)
+    data = np.frombuffer(buf, dtype=np.uint8)
     at = np.flatnonzero(data[:-2] == 0xE2)
     at = at[(data[at + 1] == 0x80) & _E280[data[at + 2]]]
     data[at] = data[at + 1] = data[at + 2] = 32
     at = np.flatnonzero(data[:-1] == 0xC2)
     at = at[_C2[data[at + 1]]]
     data[at] = data[at + 1] = 32
-    return data, lengths
+    return buf, lengths
 
 
 def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(64-bit hash of every token of `texts`, index of each text's first token and the number
-    of tokens), all in a few passes of numpy over the joined bytes: a polynomial hash of each
-    token's bytes, normalised to its start, then mixed."""
-    padded, lengths = _token_bytes(texts)
+    of tokens). The joined bytes are hashed in windows of about _WINDOW bytes cut at spaces (a
+    token's hash does not depend on where it is), so a huge text needs bounded scratch."""
+    buf, lengths = _token_bytes(texts)
+    padded = np.frombuffer(buf, dtype=np.uint8)
+    n = len(padded) - 2
+    hashes, starts, w0 = [], [], 0
+    while True:  # data[w0:w1] as padded[w0:w1 + 2]: a space before and after
+        w1 = n if n - w0 <= _WINDOW else buf.find(b" ", w0 + _WINDOW + 1) - 1
+        h, s = _window_hashes(padded[w0: w1 + 2])
+        hashes.append(h)
+        starts.append(s + w0)
+        if w1 >= n:
+            break
+        w0 = w1 + 1
+    bases = np.zeros(len(texts) + 1, dtype=np.int64)  # where each text starts in the data
+    np.cumsum(lengths + 1, out=bases[1:])
+    if len(hashes) == 1:
+        return hashes[0], np.searchsorted(starts[0], bases)
+    return np.concatenate(hashes), np.searchsorted(np.concatenate(starts), bases)
+
+
+def _window_hashes(padded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, start) of each token of bytes framed by spaces, in a few passes of numpy: a
+    polynomial hash of each token's bytes, normalised to its start, then mixed."""
     data, n = padded[1:-1], len(padded) - 2
     space = padded == 32
     edges = np.flatnonzero(space[1:] != space[:-1])  # alternately a token's start and end
@@ -151,10 +174,7 @@ def _token_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         raw -= prefix[starts]
         raw *= _POW_INV(n + 1)[starts]
         raw ^= (ends - starts).astype(np.uint64) * _MIX
-        hashes = _mix(raw)
-    bases = np.zeros(len(texts) + 1, dtype=np.int64)  # where each text starts in `data`
-    np.cumsum(lengths + 1, out=bases[1:])
-    return hashes, np.searchsorted(starts, bases)
+    return _mix(raw), starts
 
 
 def _shingles(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
