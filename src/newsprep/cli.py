@@ -57,8 +57,8 @@ def build(
         "--ray-address", help="Ray cluster to join (ray.init address: auto, ray://HOST:10001).")]
     = None,
     cache: Annotated[Path | None, typer.Option(
-        "--cache", help="Keep pass-1 statistics per input in this folder for incremental "
-        "rebuilds (default: no cache).", file_okay=False)] = None,
+        "--cache", help="Keep each input's pages, statistics and records in this folder for "
+        "incremental rebuilds (default: no cache).", file_okay=False)] = None,
     splits: Annotated[str | None, typer.Option(
         "--splits", help="train,validation,test ratios, e.g. 0.8,0.1,0.1 (default: [splits] "
         "of detectors.toml).")] = None,
