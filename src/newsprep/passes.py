@@ -200,7 +200,7 @@ class _Maker:
     def __init__(self, shared: dict[str, Any]):
         self.cfg: Config = shared["cfg"]
         self.stats: CorpusStats = shared["stats"]
-        self.check = Checker(self.stats)
+        self.check = Checker(self.stats, shared.setdefault("probe_answers", {}))
 
     def item(self, item: RawArticle | Quarantined) -> dict | Quarantined:
         if isinstance(item, RawArticle):

@@ -54,14 +54,18 @@ class Entry:
 
 
 class Checker:
-    """Says whether logged probes still hold under `stats`; answers are remembered, since
-    page furniture puts the same questions to many articles."""
+    """Says whether logged probes still hold under `stats`. Answers are remembered in
+    `answers` (give one dict per build and process: page furniture puts the same questions
+    to many articles), up to MEMO of them."""
 
     __slots__ = ("answers", "stats")
+    MEMO = 200_000
 
-    def __init__(self, stats: CorpusStats):
+    def __init__(self, stats: CorpusStats, answers: dict | None = None):
         self.stats = stats
-        self.answers: dict[tuple, Any] = {}
+        self.answers: dict[tuple, Any] = {} if answers is None else answers
+        if len(self.answers) > self.MEMO:
+            self.answers.clear()
 
     def holds(self, log: Log) -> bool:
         answers = self.answers
