@@ -29,7 +29,7 @@ from newsprep.summary import BuildSummary
 from newsprep.write import ShardWriter
 
 BATCH_ROWS = 10_000
-IN_FLIGHT = 2  # validated groups waiting for the writer thread at most (bounds the memory)
+IN_FLIGHT = 2  # validated groups waiting for the writer threads at most (bounds the memory)
 _DUP_CODES = (F.DUPLICATE_TITLE, F.DUPLICATE_CONTENT, F.NEAR_DUPLICATE)
 _FLAGS = SCHEMA.names.index("flags")
 _DUP_OF = SCHEMA.names.index("duplicate_of")
