@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -34,26 +36,23 @@ from newsprep import synthetic
 
 from .test_build import read_rows, tree_digest
 
-try:
-    import ray
-
-    HAVE_RAY = True
-except ImportError:
-    HAVE_RAY = False
+HAVE_RAY = importlib.util.find_spec("ray") is not None
 
 pytestmark = [pytest.mark.ray, pytest.mark.skipif(
     not HAVE_RAY and not os.environ.get("CI"),
     reason="ray not installed (pip install newsprep[ray])")]
 
-BUILD = importlib.import_module("newsprep.build")
 RAY_CLI = Path(sys.executable).with_name("ray")
-# Token authentication as a local `ray.init()` sets it up (the token in ~/.ray/auth_token, made
-# by the head if missing), for the nodes and the driver alike: a process keeps the mode of its
-# first Ray session, so a driver that used a local Ray before cannot join a cluster without it.
-# No usage statistics sent anywhere.
+# Token authentication as Ray (2.60) sets it up by default (the token in ~/.ray/auth_token, made
+# by the head if missing), for the nodes and the drivers alike; no usage statistics sent.
 RAY_ENV = {"RAY_AUTH_MODE": "token", "RAY_USAGE_STATS_ENABLED": "0"}
 START_TIMEOUT = 120
-# The CLI with chunks of 4 files, so that a small corpus makes enough Ray tasks for both nodes.
+# Drivers: newsprep.build, and the CLI, with chunks of a few files so that a small corpus makes
+# enough Ray tasks for both nodes.
+BUILD_ON_RAY = ("import importlib, json, sys, ray, newsprep;"
+                "importlib.import_module('newsprep.build').CHUNK_TASKS = 8;"
+                "s = newsprep.build(sys.argv[1], sys.argv[2], engine='ray:' + sys.argv[3]);"
+                "print(json.dumps(s.to_dict())); print(sum(n['Alive'] for n in ray.nodes()))")
 CLI_SMALL_CHUNKS = ("import importlib; importlib.import_module('newsprep.build').CHUNK_TASKS = 4;"
                     "from newsprep.cli import app; app(prog_name='newsprep')")
 
@@ -163,21 +162,9 @@ def cluster() -> Iterator[LocalCluster]:
         node.started(worker, "worker")
         yield node
     finally:
-        ray.shutdown()
         left = node.stop()
         shutil.rmtree(base, ignore_errors=True)
         assert not left, f"Ray processes left running: {left}"
-
-
-@pytest.fixture
-def driver(cluster, monkeypatch) -> Iterator[LocalCluster]:
-    """This process as a driver of `cluster` (disconnected afterwards)."""
-    for key, value in RAY_ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("RAY_ADDRESS", raising=False)
-    ray.shutdown()
-    yield cluster
-    ray.shutdown()
 
 
 def _corpus(root: Path) -> None:
@@ -185,30 +172,48 @@ def _corpus(root: Path) -> None:
     synthetic.write_jsonl(root / "feed.jsonl", 40, seed=9)
 
 
-def test_a_two_node_cluster_builds_the_same_dataset_as_local(driver, tmp_path, monkeypatch):
-    root = driver.base / "shared" / "raw"
+def _driver(cluster: LocalCluster, code: str, *args: str) -> subprocess.CompletedProcess:
+    """`code` run by a new Python process, the cluster's driver (a process keeps the Ray
+    settings, such as the authentication mode, of its first Ray session: not this one's)."""
+    return subprocess.run([sys.executable, "-c", code, *args], env=cluster.env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_two_node_cluster_builds_the_same_dataset_as_local(cluster, tmp_path):
+    root = cluster.base / "shared" / "raw"
     _corpus(root)
-    monkeypatch.setattr(BUILD, "CHUNK_TASKS", 8)  # 13 chunks, spread over both nodes
     local = newsprep.build(root, tmp_path / "local", workers=1)
-    on_ray = newsprep.build(root, tmp_path / "ray", engine=f"ray:{driver.address}")
-    alive = [n for n in ray.nodes() if n["Alive"]]
-    assert len(alive) == 2
-    assert on_ray.to_dict() == local.to_dict()
+    run = _driver(cluster, BUILD_ON_RAY, str(root), str(tmp_path / "ray"), cluster.address)
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary, nodes = run.stdout.splitlines()[-2:]
+    assert int(nodes) == 2
+    assert json.loads(summary) == json.loads(json.dumps(local.to_dict()))
     assert read_rows(tmp_path / "ray") == read_rows(tmp_path / "local")
     assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
 
 
-def test_a_node_without_the_inputs_fails_the_cli_build_in_one_line(driver, tmp_path):
+@pytest.mark.skipif(UNSHARE is not None, reason="the CLI joins the cluster in the next test")
+def test_the_cli_joins_the_cluster_by_its_address(cluster, tmp_path):
+    """Where no node can be kept from the input, the CLI's `--ray-address` is tested here."""
+    root = cluster.base / "shared" / "cli"
+    _corpus(root)
+    newsprep.build(root, tmp_path / "local", workers=1)
+    run = _driver(cluster, "from newsprep.cli import app; app(prog_name='newsprep')", "build",
+                  str(root), "--out", str(tmp_path / "ray"), "--engine", "ray", "--ray-address",
+                  cluster.address, "-q")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
+
+
+def test_a_node_without_the_inputs_fails_the_cli_build_in_one_line(cluster, tmp_path):
     """Through the CLI (`--ray-address`): the node that lacks the input folder is named, with
     the folder, in one line; nothing is written."""
-    if driver.hidden is None:
+    if cluster.hidden is None:
         pytest.skip("cannot hide a folder from one node here (unshare --mount not permitted)")
-    root = driver.hidden / "raw"
+    root = cluster.hidden / "raw"
     synthetic.write_txt(root, 40, seed=3)
-    run = subprocess.run([sys.executable, "-c", CLI_SMALL_CHUNKS, "build", str(root),
-                          "--out", str(tmp_path / "out"), "--engine", "ray",
-                          "--ray-address", driver.address, "-q"],
-                         env=driver.env, capture_output=True, text=True, timeout=300)
+    run = _driver(cluster, CLI_SMALL_CHUNKS, "build", str(root), "--out", str(tmp_path / "out"),
+                  "--engine", "ray", "--ray-address", cluster.address, "-q")
     assert run.returncode == 1, run.stderr[-3000:]
     [line] = [line for line in run.stderr.splitlines() if line.startswith("newsprep:")]
     assert line.startswith(f"newsprep: error: {root}: not found on Ray node ")

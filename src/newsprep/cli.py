@@ -54,7 +54,7 @@ def build(
         "--engine", help="local (worker processes) or ray (Ray Data; needs newsprep[ray]).")]
     = "local",
     ray_address: Annotated[str | None, typer.Option(
-        "--ray-address", help="Ray cluster to join (ray.init address: auto, ray://HOST:10001).")]
+        "--ray-address", help="Ray cluster to join: HOST:PORT of its head, or auto.")]
     = None,
     cache: Annotated[Path | None, typer.Option(
         "--cache", help="Keep each input's pages, statistics and records in this folder for "

@@ -1,5 +1,5 @@
 """The Ray Data engine: the same two passes, run as a Ray Dataset of work chunks, on this machine
-or on a cluster (`newsprep build --engine ray --ray-address auto`, or `ray://HOST:10001`).
+or on a cluster (`newsprep build --engine ray --ray-address HEAD:PORT`, or `auto`).
 
 Each chunk of input tasks is one row of the dataset; `map` runs a pass over it in a Ray worker
 and the driver reads the results back in order (`preserve_order`), so the output is the same as
