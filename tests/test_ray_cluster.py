@@ -6,7 +6,9 @@ folder and object store.
 The second node runs in a private mount namespace (`unshare --mount`, where the kernel allows it)
 in which one folder, `hidden/`, is an empty tmpfs: inputs there are on the driver and the head
 node but not on that node, as on a cluster whose nodes do not share the input. Without that
-namespace the node sees everything and the missing-input test is skipped.
+namespace the node sees everything: the missing-input test is skipped, and the CLI is tested on
+a successful build instead. The drivers are new Python processes (a process keeps the Ray
+settings of its first Ray session, whatever tests ran before in this one).
 
 Every process of the cluster is stopped at the end, by the session ids of the two `ray start`
 commands (never `ray stop`, which would stop every Ray on the machine). Needs `newsprep[ray]`;
@@ -101,6 +103,7 @@ class LocalCluster:
 
     def __init__(self, base: Path):
         self.base, self.sessions = base, set()
+        self.hidden: Path | None = None  # a folder this cluster's second node sees empty
         self.port = _free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | RAY_ENV
