@@ -249,7 +249,9 @@ class _Batches:
     def flush(self) -> Iterator[tuple[pa.Table, ChunkMeta]]:
         if not (self.rows or self.quarantined):
             return
-        batch = _batch(self.rows, self.quarantined, self.cfg, self.keys)
+        # without a cache no row's keys are kept: all computed as arrays at once
+        batch = _batch(self.rows, self.quarantined, self.cfg,
+                       self.keys if self.cache is not None else None)
         for row, (entry, slot) in self.slots.items():
             entry.keys[slot] = self.keys[row]
         self.rows, self.keys, self.quarantined, self.slots = [], [], [], {}
