@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -47,10 +48,12 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     threshold = cfg.get("repeated_title", "min_similarity", 0.9)
     if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
         return False  # the lengths alone rule it out: no matcher on a long body line
-    sm = SequenceMatcher(None, key, tkey, autojunk=False)
-    return sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and (
-        sm.ratio() >= threshold
-    )
+    # difflib's quick_ratio (shared characters as multisets), counted in C: most lines of a
+    # title's length fail it, and need no SequenceMatcher at all
+    shared = sum((Counter(key) & Counter(tkey)).values())
+    if 2.0 * shared / (len(key) + len(tkey)) < threshold:
+        return False
+    return SequenceMatcher(None, key, tkey, autojunk=False).ratio() >= threshold
 
 
 def is_furniture(line: str, stats: Stats | None, cfg: Config) -> bool:
