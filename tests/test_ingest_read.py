@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from newsprep import ingest
+from newsprep import ingest, jsonl
 from newsprep.ingest import Quarantined, RawArticle, Task, discover, read, read_bytes
 
 
@@ -105,7 +105,7 @@ def test_json_lines_are_parsed_as_json_loads_parses_them(line):
     except (ValueError, RecursionError) as exc:
         want = ("error", type(exc).__name__)
     try:
-        got = ("ok", ingest._json(text))
+        got = ("ok", jsonl._json(text))
     except json.JSONDecodeError as exc:
         got = ("error", exc.msg, exc.colno)
     except (ValueError, RecursionError) as exc:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsprep.ingest import Quarantined, RawArticle, Task, _jsonl_article, input_path
+from newsprep.ingest import Quarantined, RawArticle, Task, input_path
+from newsprep.jsonl import jsonl_article
 
 SPLITTABLE = (".jsonl", ".ndjson")
 _SCAN = 1 << 22
@@ -97,4 +98,4 @@ def read_range(root: Path, rng: JsonlRange, max_bytes: int) -> Iterator[RawArtic
                 yield Quarantined(source, "too-large", f"line longer than {max_bytes} bytes")
                 continue
             if line.strip():
-                yield _jsonl_article(line, source)
+                yield jsonl_article(line, source)

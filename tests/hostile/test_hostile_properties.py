@@ -23,7 +23,8 @@ from newsprep.config import load_config
 from newsprep.corpus import gather
 from newsprep.decode import DecodeFailure, clean, decode
 from newsprep.flags import QUARANTINE_REASONS
-from newsprep.ingest import Quarantined, RawArticle, jsonl_article, source_name
+from newsprep.ingest import Quarantined, RawArticle, source_name
+from newsprep.jsonl import jsonl_article
 from newsprep.record import make_record, page_of
 from newsprep.segment import segment
 
