@@ -188,8 +188,11 @@ def _remake(items, old: Entry | None, make: _Maker, out: _Batches, key: bytes | 
     for j, item in enumerate(items):
         reuse = (old is not None and j < len(old.items) and isinstance(item, RawArticle)
                  and make.check.holds(old.logs[j]))
-        made = (old.items[j], old.logs[j], old.keys[j]) if reuse else make.recorded(item)
-        yield from out.add(made[0], made[2], new, new.append(*made))
+        if reuse:
+            record, log, keys = old.items[j], old.logs[j], old.keys[j]
+        else:
+            record, log, keys = make.recorded(item)
+        yield from out.add(record, keys, new, new.append(record, log, keys))
     if key is not None:
         out.store(key, new)
 
