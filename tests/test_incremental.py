@@ -135,6 +135,13 @@ STORM = ("Storm hits the coast tonight\n\n"
          "region.\n\nCoast residents stay indoors")
 
 
+def _add_article_titled_as_storms_last_line(root):
+    """A new article whose title is the storm article's last line (which then is a trailer)."""
+    (root / "z-new.txt").write_text("Coast residents stay indoors\n\n" + "They did, all of them, "
+                                    "for the whole night long while the wind blew. " * 3,
+                                    encoding="utf-8")
+
+
 def test_a_record_whose_probes_change_is_remade(tmp_path, made):
     """The last line of the storm article is body until another article takes it as its
     title: then it is a trailer. Its bytes did not change, but its record must."""
@@ -144,9 +151,7 @@ def test_a_record_whose_probes_change_is_remade(tmp_path, made):
     out, cache = tmp_path / "ds", tmp_path / "cache"
     newsprep.build(root, out, workers=1, cache=cache)
     assert _row(out, "storm.txt")["trailer_lines"] == []
-    (root / "z-new.txt").write_text("Coast residents stay indoors\n\n" + "They did, all of them, "
-                                    "for the whole night long while the wind blew. " * 3,
-                                    encoding="utf-8")
+    _add_article_titled_as_storms_last_line(root)
     made.clear()
     newsprep.build(root, out, workers=1, cache=cache)
     assert {"storm.txt", "z-new.txt"} <= set(made)
@@ -251,9 +256,7 @@ def test_one_record_of_an_unchanged_jsonl_range_is_remade(tmp_path, made):
     out, cache = tmp_path / "ds", tmp_path / "cache"
     newsprep.build(root, out, workers=1, cache=cache)
     assert _row(out, "feed.jsonl:31")["trailer_lines"] == []
-    (root / "z-new.txt").write_text("Coast residents stay indoors\n\n" + "They did, all of them, "
-                                    "for the whole night long while the wind blew. " * 3,
-                                    encoding="utf-8")
+    _add_article_titled_as_storms_last_line(root)
     made.clear()
     newsprep.build(root, out, workers=1, cache=cache)
     assert "feed.jsonl:31" in made and len(made) < 10
