@@ -24,7 +24,15 @@ import xxhash
 
 from newsprep.hashcount import HashCounter, KeyCounts, PairCounter
 from newsprep.parse import Page
-from newsprep.textnorm import hash64, line_key, title_key, vocabulary, word_forms
+from newsprep.textnorm import (
+    ASCII_KEY,
+    ASCII_WORDS,
+    hash64,
+    line_key,
+    title_key,
+    vocabulary,
+    word_forms,
+)
 from newsprep.wordhash import span_hashes, token_spans, word_hash
 
 STATS_FORMAT = 4  # bump when the fields change (cached pass-1 statistics must not be reused)
@@ -34,12 +42,10 @@ EDGE_LINES = 8  # how many lines at each end of an article are counted for recur
 _DOC_BITS = 8  # a word key keeps 64 - _DOC_BITS bits; the article's index in its batch the rest
 _BATCH = 1 << _DOC_BITS  # articles whose words are counted at once
 
-# bytes.translate tables on ASCII text: `title_key`'s (a letter or digit, lower-cased; all else
-# a space) but keeping the line breaks between lines, and `vocabulary`'s (`\w`, lower-cased)
-_KEY_BYTES = bytes(ord(chr(c).lower()) if c < 128 and chr(c).isalnum() else 10 if c == 10
-                   else 32 for c in range(256))
-_WORD_BYTES = bytes(ord(chr(c).lower()) if c < 128 and (chr(c).isalnum() or c == 95) else 32
-                    for c in range(256))
+# `textnorm`'s bytes.translate tables on ASCII text: `title_key`'s, but keeping the line breaks
+# between lines, and `vocabulary`'s
+_KEY_BYTES = ASCII_KEY[:10] + b"\n" + ASCII_KEY[11:]
+_WORD_BYTES = ASCII_WORDS
 
 
 def edge_bytes(texts: list[str]) -> bytes:

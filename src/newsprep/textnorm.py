@@ -18,8 +18,8 @@ def _ascii_table(keep) -> bytes:
     return bytes(ord(chr(c).lower()) if c < 128 and keep(chr(c)) else 32 for c in range(256))
 
 
-_ASCII_KEY = _ascii_table(str.isalnum)  # `[^\W_]` on ASCII
-_ASCII_WORDS = _ascii_table(lambda ch: ch.isalnum() or ch == "_")  # `\w` on ASCII
+ASCII_KEY = _ascii_table(str.isalnum)  # `[^\W_]` on ASCII: title_key's words
+ASCII_WORDS = _ascii_table(lambda ch: ch.isalnum() or ch == "_")  # `\w` on ASCII: vocabulary's
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
@@ -54,7 +54,7 @@ def title_key(text: str) -> str:
     Same as " ".join(_WORD.findall(fold(text))): the words never contain whitespace, so the
     whitespace collapsing of `fold` is skipped; ASCII is NFKC-stable and casefolds as lower()."""
     if text.isascii():  # a letter or digit is kept lower-cased, all else splits: same words
-        return " ".join(text.encode("ascii").translate(_ASCII_KEY).decode("ascii").split())
+        return " ".join(text.encode("ascii").translate(ASCII_KEY).decode("ascii").split())
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
@@ -90,7 +90,7 @@ _TOKEN = re.compile(r"\w+")
 def vocabulary(text: str) -> set[str]:
     """The lower-cased words of `text`, as a set (one regex pass; no stemming)."""
     if text.isascii():  # `\w` on ASCII: letters, digits, "_"; one byte-table pass instead
-        return set(text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split())
+        return set(text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split())
     return set(_TOKEN.findall(text.lower()))
 
 
