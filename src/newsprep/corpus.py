@@ -76,10 +76,16 @@ def collapse_spaces(buf: bytes) -> bytes:
     return arr[keep].tobytes()
 
 
+def line_hashes(buf: bytes) -> np.ndarray:
+    """The xxh3-64 hash of every line of `buf` (`edge_bytes` of some texts, joined by line
+    breaks), its spaces collapsed: `hash64(title_key(t))` of every text."""
+    lines = collapse_spaces(buf).split(b"\n")
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
+
+
 def key_hashes(texts: list[str]) -> list[int]:
     """`hash64(title_key(t))` for every text of `texts` (as `add` computes them)."""
-    lines = collapse_spaces(edge_bytes(texts)).split(b"\n")
-    return [xxhash.xxh3_64_intdigest(line) for line in lines]
+    return line_hashes(edge_bytes(texts)).tolist()
 
 
 def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -177,8 +183,7 @@ class CorpusStats:
         if not batch.keys:
             return
         self._batch = _Batch()
-        lines = collapse_spaces(b"\n".join(batch.keys)).split(b"\n")
-        keys = np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
+        keys = line_hashes(b"\n".join(batch.keys))
         head, tail, count = (np.array(x, dtype=np.int64) for x in
                              (batch.head, batch.tail, batch.lines))
         first = np.cumsum(count) - count  # each article's title
