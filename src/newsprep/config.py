@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsprep.errors import NewsprepError
 from newsprep.patternset import PatternSet
+
+T = TypeVar("T")
 
 _PACKAGED = Path(__file__).parent / "checks"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "checks"
@@ -39,6 +42,16 @@ class Config:
     def _flat(self) -> dict[tuple[str, str], Any]:
         return {(name, key): value for name, sec in self.data.items() if isinstance(sec, dict)
                 for key, value in sec.items()}
+
+    def derived(self, make: Callable[[Config], T]) -> T:
+        """`make(self)`, made once per Config: the settings a detector reads for every line,
+        gathered in one object instead of looked up one by one (dozens per article)."""
+        made = self.__dict__.setdefault("_derived", {})
+        try:
+            return made[make]
+        except KeyError:
+            value = made[make] = make(self)
+            return value
 
     def __getstate__(self) -> dict[str, Any]:  # the settings only, not what is derived
         return {"data": self.data, "path": self.path}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -31,11 +32,40 @@ def _title_forms(title: str, separators: tuple[str, ...]) -> tuple[str, tuple[st
     return tkey, tuple(f for f in _variants(title, separators) if f and len(f) >= 0.6 * len(tkey))
 
 
+@dataclass(frozen=True, slots=True)
+class TopSettings:
+    """The `[repeated_title]` and `[header]` settings, read once per Config."""
+
+    repeats_on: bool
+    separators: tuple[str, ...]
+    min_similarity: float
+    search_lines: int
+    header_on: bool
+    max_recurring_words: int
+    min_recurrence: int
+
+
+def top_settings(cfg: Config) -> TopSettings:
+    return TopSettings(
+        cfg.enabled("repeated_title"),
+        tuple(cfg.get("repeated_title", "site_suffix_separators", ())),
+        cfg.get("repeated_title", "min_similarity", 0.9),
+        cfg.get("repeated_title", "search_lines", 6),
+        cfg.enabled("header"),
+        cfg.get("header", "max_recurring_words", 15),
+        cfg.get("header", "min_recurrence", 3))
+
+
 def is_repeat(line: str, title: str, cfg: Config) -> bool:
     """Whether `line` repeats `title`: same words (case, spacing, punctuation and a site-name
     suffix aside), or nearly the same characters."""
-    seps = tuple(cfg.get("repeated_title", "site_suffix_separators", ()))
-    key, (tkey, title_forms) = title_key(line), _title_forms(title, seps)
+    s = cfg.derived(top_settings)
+    return _repeats(line, _title_forms(title, s.separators), s)
+
+
+def _repeats(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
+    """`is_repeat`, given the title's `_title_forms`."""
+    key, (tkey, title_forms) = title_key(line), forms
     if not key or not tkey:
         return False
     if key == tkey:
@@ -43,9 +73,9 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     # A form of an ASCII line is the key of a piece of it, so a substring of its key: when no
     # title form is, no line form can equal one (the line's forms need not be computed).
     if (title_forms and (not line.isascii() or any(tf in key for tf in title_forms))
-            and any(lf in title_forms for lf in _variants(line, seps))):
+            and any(lf in title_forms for lf in _variants(line, s.separators))):
         return True
-    threshold = cfg.get("repeated_title", "min_similarity", 0.9)
+    threshold = s.min_similarity
     if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
         return False  # the lengths alone rule it out: no matcher on a long body line
     # difflib's quick_ratio (shared characters as multisets), counted in C: most lines of a
@@ -59,28 +89,35 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
 def is_furniture(line: str, stats: Stats | None, cfg: Config) -> bool:
     """A furniture pattern, or a short line that stands at the top of many differently titled
     articles (a long recurring line is more likely a syndicated copy's own first paragraph)."""
+    return _furniture(line, stats, cfg, cfg.derived(top_settings))
+
+
+def _furniture(line: str, stats: Stats | None, cfg: Config, s: TopSettings) -> bool:
     if cfg.header_patterns.search(line.strip()):
         return True
-    if stats is None or len(line.split()) > cfg.get("header", "max_recurring_words", 15):
+    if stats is None or len(line.split()) > s.max_recurring_words:
         return False
-    return head_recurs(stats, line, cfg.get("header", "min_recurrence", 3))
+    return head_recurs(stats, line, s.min_recurrence)
 
 
 def split_top(title: str, lines: list[str], stats: Stats | None, cfg: Config) -> list[str]:
     """Label the first lines: 'repeat', 'header', then stop at the first body line.
 
     Returns the labels of the leading lines that are not body (possibly empty)."""
-    window = lines[: cfg.get("repeated_title", "search_lines", 6)]
-    header_on = cfg.enabled("header")
-    repeats = ({i for i, line in enumerate(window) if is_repeat(line, title, cfg)}
-               if cfg.enabled("repeated_title") else set())
-    last_repeat = max(repeats, default=-1)
+    s = cfg.derived(top_settings)
+    window = lines[: s.search_lines]
+    if s.repeats_on:
+        forms = _title_forms(title, s.separators)
+        repeats = [_repeats(line, forms, s) for line in window]
+    else:
+        repeats = [False] * len(window)
+    last_repeat = max((i for i, r in enumerate(repeats) if r), default=-1)
     # Lines between the title and its last repeat are furniture; below it, only marked furniture.
     out: list[str] = []
     for i, line in enumerate(window):
-        if i in repeats:
+        if repeats[i]:
             out.append("repeat")
-        elif header_on and (i < last_repeat or is_furniture(line, stats, cfg)):
+        elif s.header_on and (i < last_repeat or _furniture(line, stats, cfg, s)):
             out.append("header")
         else:
             break

@@ -56,18 +56,58 @@ def _compiled(patterns: tuple[str, ...], path: str, key: str) -> PatternSet:
         raise NewsprepError(f"{path}: [trailer] bad {key}: {exc}") from None
 
 
-def _matches(line: str, cfg: Config, key: str) -> bool:
-    return _compiled(tuple(cfg.get("trailer", key, [])), cfg.path, key).search(line.strip())
+@dataclass(frozen=True, slots=True)
+class TrailerSettings:
+    """The `[trailer]` settings, read (and their patterns compiled) once per Config."""
+
+    boilerplate: PatternSet
+    keep: PatternSet
+    link_prefix: re.Pattern | None
+    other_titles: bool
+    own_title: bool
+    headline_words: tuple[int, int]
+    w_form: dict[str, float]  # by line form: + w_headline, - w_sentence
+    min_recurrence: int
+    w_recurring: float
+    layout: bool
+    w_glued: float
+    w_run: float
+    threshold: float
+    topic: bool
+    topic_band: tuple[float, float]  # the scores where the topic can still change the outcome
+    topic_weights: tuple[float, float, float, float, float]
+
+
+def trailer_settings(cfg: Config) -> TrailerSettings:
+    w = cfg.section("trailer")
+    threshold, w_off, w_on = w.get("threshold", 2.0), w.get("w_off_topic", 1.0), w.get(
+        "w_on_topic", 1.0)
+    return TrailerSettings(
+        boilerplate=_patterns(cfg, "patterns"), keep=_patterns(cfg, "keep_patterns"),
+        link_prefix=link_prefix_pattern(cfg),
+        other_titles=w.get("other_titles", True), own_title=w.get("own_title", True),
+        headline_words=(w.get("headline_min_words", 3), w.get("headline_max_words", 20)),
+        w_form={HEADLINE: w.get("w_headline", 1.5), SENTENCE: -w.get("w_sentence", 1.5)},
+        min_recurrence=w.get("min_recurrence", 3), w_recurring=w.get("w_recurring", 1.0),
+        layout=w.get("layout", True), w_glued=w.get("w_glued", 1.0), w_run=w.get("w_run", 0.5),
+        threshold=threshold, topic=w.get("topic", True),
+        topic_band=(threshold - w_off, threshold + w_on),
+        topic_weights=(w.get("on_topic_at_least", 0.5), w_on, w.get("off_topic_novel", 1.0),
+                       w.get("off_topic_at_most", 0.3), w_off))
+
+
+def _patterns(cfg: Config, key: str) -> PatternSet:
+    return _compiled(tuple(cfg.get("trailer", key, [])), cfg.path, key)
 
 
 def is_boilerplate(line: str, cfg: Config) -> bool:
     """Site boilerplate: a link label, a share/comment/subscribe call, tags, an ad."""
-    return _matches(line, cfg, "patterns")
+    return cfg.derived(trailer_settings).boilerplate.search(line.strip())
 
 
 def is_kept(line: str, cfg: Config) -> bool:
     """A caption, photo credit, wire sign-off or author bio: part of the article."""
-    return _matches(line, cfg, "keep_patterns")
+    return cfg.derived(trailer_settings).keep.search(line.strip())
 
 
 def link_prefix_pattern(cfg: Config) -> re.Pattern | None:
@@ -87,43 +127,35 @@ def is_other_title(text: str, title: str, stats: Stats | None) -> bool:
 def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
     """A sign that settles it: boilerplate, a link label, another article's title, or the
     article's own title repeated at its end."""
-    if is_boilerplate(line, cfg):
+    s = cfg.derived(trailer_settings)
+    stripped = line.strip()
+    if s.boilerplate.search(stripped):
         return "boilerplate"
-    if strip_link_prefix(line, link_prefix_pattern(cfg)) is not None:
+    if strip_link_prefix(line, s.link_prefix) is not None:
         return "link-label"
-    if (cfg.get("trailer", "other_titles", True) and is_other_title(line, ctx.title, ctx.stats)
-            and n_words(line) >= cfg.get("trailer", "headline_min_words", 3)
-            and not is_kept(line, cfg)):
+    if (s.other_titles and is_other_title(line, ctx.title, ctx.stats)
+            and n_words(line) >= s.headline_words[0] and not s.keep.search(stripped)):
         return "other-title"  # not a one-word title such as "Reuters" or "Letters"
-    if cfg.get("trailer", "own_title", True) and is_repeat(line, ctx.title, cfg):
+    if s.own_title and is_repeat(line, ctx.title, cfg):
         return "own-title"
     return None
-
-
-def _topic_score(text: str, ctx: Context, w: dict) -> float:
-    weights = (w.get("on_topic_at_least", 0.5), w.get("w_on_topic", 1.0),
-               w.get("off_topic_novel", 1.0), w.get("off_topic_at_most", 0.3),
-               w.get("w_off_topic", 1.0))
-    return topic_weight(ctx.stats, line_words(text, ctx.vocab()), weights)
 
 
 def evidence(line: Line, ctx: Context, cfg: Config) -> float:
     """The weighed evidence that `line` is a trailer (>= `threshold` makes it one). The topic
     (the costly signal) is only weighed when it can change the outcome."""
-    w = cfg.section("trailer")
+    s = cfg.derived(trailer_settings)
     text = line.text.strip()
-    form = line_form(text, (w.get("headline_min_words", 3), w.get("headline_max_words", 20)))
-    score = {HEADLINE: w.get("w_headline", 1.5), SENTENCE: -w.get("w_sentence", 1.5)}.get(form, 0)
-    if ctx.stats is not None and tail_recurs(ctx.stats, text, w.get("min_recurrence", 3)):
-        score += w.get("w_recurring", 1.0) * (0.5 if form == SENTENCE else 1.0)
-    if ctx.blank_layout and not line.blank_before and w.get("layout", True):
-        score += w.get("w_glued", 1.0)
+    form = line_form(text, s.headline_words)
+    score = s.w_form.get(form, 0)
+    if ctx.stats is not None and tail_recurs(ctx.stats, text, s.min_recurrence):
+        score += s.w_recurring * (0.5 if form == SENTENCE else 1.0)
+    if ctx.blank_layout and not line.blank_before and s.layout:
+        score += s.w_glued
     if ctx.below_is_trailer and (ctx.below_glued or not ctx.blank_layout):
-        score += w.get("w_run", 0.5)
-    threshold = w.get("threshold", 2.0)
-    if w.get("topic", True) and (threshold - w.get("w_off_topic", 1.0) <= score
-                                 < threshold + w.get("w_on_topic", 1.0)):
-        score += _topic_score(text, ctx, w)
+        score += s.w_run
+    if s.topic and s.topic_band[0] <= score < s.topic_band[1]:
+        score += topic_weight(ctx.stats, line_words(text, ctx.vocab()), s.topic_weights)
     return score
 
 
@@ -138,8 +170,8 @@ def is_trailer(line: Line, ctx: Context, cfg: Config) -> bool:
     item = strip_bullet(line.text, ctx.in_list)
     if item is not line.text:
         line = Line(item, line.blank_before)
-    return (evidence(line, ctx, cfg) >= cfg.get("trailer", "threshold", 2.0)
-            and not is_kept(line.text, cfg))
+    s = cfg.derived(trailer_settings)
+    return evidence(line, ctx, cfg) >= s.threshold and not s.keep.search(line.text.strip())
 
 
 def blank_layout(lines: list[Line], cfg: Config) -> bool:
