@@ -13,20 +13,24 @@ its bytes, the newsprep version and the build settings (the salt):
   the same size and with its mtime and ctime forged back is taken as unchanged.
 
 The output is the same as a clean build's. SQLite (WAL), safe to share between worker
-processes, safe to delete; a cache that cannot be read is ignored with a warning, never fatal."""
+processes, safe to delete; a cache that cannot be read is ignored with a warning, never fatal.
+After a successful build it holds only what that build used or made (`newsprep.cacheprune`)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
 import sqlite3
 import time
 import warnings
+import weakref
 from pathlib import Path
 
 import xxhash
 
+from newsprep import cacheprune
 from newsprep.corpus import CorpusStats
 from newsprep.parse import Line, Page
 
@@ -37,7 +41,8 @@ _TABLES = ("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)"
            "CREATE TABLE IF NOT EXISTS pages (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS memo (path BLOB, start INTEGER, stop INTEGER, "
-           "stat BLOB, digest BLOB, PRIMARY KEY (path, start, stop))")
+           "stat BLOB, digest BLOB, PRIMARY KEY (path, start, stop))",
+           cacheprune.USED_TABLE)
 
 
 class CacheWarning(UserWarning):
@@ -57,16 +62,37 @@ def code_fingerprint() -> str:
 
 
 class Cache:
-    def __init__(self, folder: Path, salt: str):
+    """The cache of one build. Made with no `gen`, it is the build's own (its driver's): it
+    holds the cache's shared build lock and, closed at the end of a successful build, prunes
+    what the build did not use. Copies in worker processes (pickled with the generation, or
+    forked) only note what they use."""
+
+    def __init__(self, folder: Path, salt: str, gen: int | None = None):
         self.folder = Path(folder)
         self._salt = salt
         self.salt = f"{salt}:{code_fingerprint()}"
         self.hits = self.misses = 0
+        self.gen = cacheprune.new_generation() if gen is None else gen
+        self.pruned: dict[str, int] | None = None  # after close: entries deleted, per table
+        self._owner = os.getpid() if gen is None else -1
+        self._lock = -1  # the build lock's file descriptor (the build's own cache)
+        self._unlock: weakref.finalize | None = None  # releases it, once
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
         self._broken = False
         self._pending: dict[str, list[tuple]] = {"stats": [], "pages": [], "records": [],
                                                  "memo": []}
+        self._used: set[bytes] = set()  # keys asked or written, stored with each flush
+        self._used_memo: set[tuple] = set()  # stat-memo rows found valid or written
+        self._open()
+        if gen is None and not self._broken:
+            try:  # released by close, or when a failed build lets the object go
+                self._lock = cacheprune.hold(self.folder)
+                self._unlock = weakref.finalize(self, os.close, self._lock)
+            except OSError as exc:
+                self._fail(exc)
+
+    def _open(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._create()
@@ -74,7 +100,7 @@ class Cache:
             self._fail(exc)
         except sqlite3.DatabaseError as exc:  # not a database (any more): start afresh
             warnings.warn(f"incremental cache {self.folder} damaged ({exc}): started afresh",
-                          CacheWarning, stacklevel=2)
+                          CacheWarning, stacklevel=3)
             try:
                 for suffix in ("", "-wal", "-shm"):
                     (self.folder / f"{_DB}{suffix}").unlink(missing_ok=True)
@@ -88,6 +114,7 @@ class Cache:
         conn = sqlite3.connect(self.folder / _DB, timeout=60)
         try:
             with conn:
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # a new file only: before tables
                 conn.execute("PRAGMA journal_mode=WAL")
                 for sql in _TABLES:
                     conn.execute(sql)
@@ -95,15 +122,18 @@ class Cache:
             conn.close()
 
     def __getstate__(self) -> dict:
-        return {"folder": self.folder, "salt": self._salt}
+        return {"folder": self.folder, "salt": self._salt, "gen": self.gen}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["folder"], state["salt"])
+        self.__init__(state["folder"], state["salt"], state["gen"])
 
     def _fail(self, exc: Exception) -> None:
         if not self._broken:
             warnings.warn(f"incremental cache {self.folder} ignored: {exc}", CacheWarning,
                           stacklevel=3)
+            if self._owner != os.getpid():  # a worker's marks are lost: no prune this time
+                with contextlib.suppress(OSError):
+                    cacheprune.incomplete(self.folder, self.gen).touch()
         self._broken = True
 
     def _db(self) -> sqlite3.Connection | None:
@@ -157,6 +187,7 @@ class Cache:
         if before is None:
             return None
         if known is not None and known[0] == before:
+            self._used_memo.add(ident)
             return known[1]
         path, start, stop = ident
         try:
@@ -165,12 +196,16 @@ class Cache:
             return None
         if _stat_key(after) == before and time.time_ns() - after.st_mtime_ns > RACY_NS:
             self._pending["memo"].append((*ident, before, digest))
+            self._used_memo.add(ident)
         return digest
 
     def keys(self, root: Path, tasks: list) -> list[bytes | None]:
-        """The statistics key of each task, None for one that cannot be read."""
-        return [None if d is None else self.stats_key(t, d)
+        """The statistics key of each task, None for one that cannot be read (the key of
+        its pages too: each one is noted as used)."""
+        keys = [None if d is None else self.stats_key(t, d)
                 for t, d in zip(tasks, self.digests(root, tasks), strict=True)]
+        self._used.update(k for k in keys if k is not None)
+        return keys
 
     def key(self, root: Path, task) -> bytes | None:
         """The statistics key of `task`, None when it cannot be read."""
@@ -193,6 +228,7 @@ class Cache:
     def fetch(self, table: str, keys: list[bytes | None]) -> dict[bytes, bytes]:
         """The stored values of `keys` (None skipped) in `table`, still pickled."""
         wanted = sorted({k for k in keys if k is not None})
+        self._used.update(wanted)
         return dict(self._select(f"SELECT key, value FROM {table} WHERE key IN ({{}})", wanted))
 
     def load(self, table: str, key: bytes | None, fetched: dict[bytes, bytes]):
@@ -215,10 +251,12 @@ class Cache:
         return value if isinstance(value, CorpusStats) else None
 
     def put_stats(self, key: bytes, stats: CorpusStats) -> None:
+        self._used.add(key)
         self._pending["stats"].append((key, pickle.dumps(stats, protocol=5)))
 
     def put_pages(self, key: bytes, pages: list[Page]) -> None:
         """The parsed pages of an input (what pass 1 needs of it), kept compact."""
+        self._used.add(key)
         packed = [(p.title, tuple(line.text for line in p.lines),
                    bytes(line.blank_before for line in p.lines)) for p in pages]
         self._pending["pages"].append((key, pickle.dumps(packed, protocol=5)))
@@ -234,10 +272,13 @@ class Cache:
             return None
 
     def put_records(self, key: bytes, value) -> None:
+        self._used.add(key)
         self._pending["records"].append((key, pickle.dumps(value, protocol=5)))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, {name: [] for name in self._pending}
+        marks = cacheprune.mark_rows(self.gen, self._used, self._used_memo)
+        self._used, self._used_memo = set(), set()
         try:
             db = self._db()
             if db is None:
@@ -250,14 +291,26 @@ class Cache:
                                pending["records"])
                 db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?, ?)",
                                pending["memo"])
+                db.executemany("INSERT INTO used VALUES (?, ?, ?)", marks)
         except sqlite3.Error as exc:
             self._fail(exc)
 
     def close(self) -> None:
+        """Store what is pending. The build's own cache is closed at the end of a successful
+        build only: it then drops the entries the build did not use (`cacheprune.finish`)."""
         self.flush()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        try:
+            db = self._db()
+            if db is not None and self._unlock is not None and self._owner == os.getpid():
+                self.pruned = cacheprune.finish(db, self.folder, self.gen, self._lock)
+        except (OSError, sqlite3.Error) as exc:
+            self._fail(exc)
+        finally:
+            if self._unlock is not None and self._owner == os.getpid():
+                self._unlock()
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
 def _stat_key(st: os.stat_result) -> bytes:
