@@ -55,6 +55,14 @@ BUILD_ON_RAY = ("import importlib, json, sys, ray, newsprep;"
                 "importlib.import_module('newsprep.build').CHUNK_TASKS = 8;"
                 "s = newsprep.build(sys.argv[1], sys.argv[2], engine='ray:' + sys.argv[3]);"
                 "print(json.dumps(s.to_dict())); print(sum(n['Alive'] for n in ray.nodes()))")
+# The same with the incremental cache; prints the engine's counts: chunks made without the cache,
+# cache hits and misses.
+CACHED_BUILD_ON_RAY = ("import importlib, json, sys, newsprep;"
+                       "from newsprep.ray_engine import RayEngine;"
+                       "importlib.import_module('newsprep.build').CHUNK_TASKS = 8;"
+                       "e = RayEngine(sys.argv[3]);"
+                       "newsprep.build(sys.argv[1], sys.argv[2], engine=e, cache=sys.argv[4]);"
+                       "print(json.dumps([e.uncached_chunks, e.cache_hits, e.cache_misses]))")
 CLI_SMALL_CHUNKS = ("import importlib; importlib.import_module('newsprep.build').CHUNK_TASKS = 4;"
                     "from newsprep.cli import app; app(prog_name='newsprep')")
 
@@ -224,3 +232,30 @@ def test_a_node_without_the_inputs_fails_the_cli_build_in_one_line(cluster, tmp_
                          "the input at the same path (a shared file system)")
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_node_that_cannot_see_the_cache_makes_its_chunks_afresh(cluster, tmp_path):
+    """The cache in the folder the second node sees empty, as a cache on the driver's disk is to
+    a node of another machine: that node makes its chunks without it, the head node's workers
+    share it with the driver, the build warns, and a rebuild after an edit, half from the cache,
+    is byte-identical to a clean local build."""
+    if cluster.hidden is None:
+        pytest.skip("cannot hide a folder from one node here (unshare --mount not permitted)")
+    root, cache = cluster.base / "shared" / "cached", cluster.hidden / "cache"
+    _corpus(root)
+    counts = []
+    for build in ("first", "again"):
+        if build == "again":
+            story = sorted((root / "txt").rglob("*.txt"))[3]
+            story.write_text(story.read_text(encoding="utf-8") + "\n\nA late correction.\n",
+                             encoding="utf-8")
+        run = _driver(cluster, CACHED_BUILD_ON_RAY, str(root), str(tmp_path / "ray"),
+                      cluster.address, str(cache))
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "chunks ran on Ray nodes of other machines, which cannot share it" in run.stderr
+        counts.append(json.loads(run.stdout.splitlines()[-1]))
+    (uncached, hits, _), (uncached_again, hits_again, _) = counts
+    assert uncached > 0 and uncached_again > 0  # the second node's chunks
+    assert hits == 0 < hits_again  # the head's workers reuse what they made
+    newsprep.build(root, tmp_path / "local", workers=1)
+    assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")

@@ -51,10 +51,12 @@ def build(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     engine: Annotated[str, typer.Option(
-        "--engine", help="local (worker processes) or ray (Ray Data; needs newsprep[ray]).")]
+        "--engine", help="local (worker processes) or ray (Ray Data; needs newsprep[ray]); "
+        "ray:ADDRESS is ray with --ray-address ADDRESS.")]
     = "local",
     ray_address: Annotated[str | None, typer.Option(
-        "--ray-address", help="Ray cluster to join: HOST:PORT of its head, or auto.")]
+        "--ray-address", help="Ray cluster to join: HOST:PORT of its head, or auto. Fails "
+        "if nothing answers there within $NEWSPREP_RAY_CONNECT_TIMEOUT seconds (30).")]
     = None,
     cache: Annotated[Path | None, typer.Option(
         "--cache", help="Keep each input's pages, statistics and records in this folder for "
@@ -70,6 +72,8 @@ def build(
     from newsprep.config import load_config
     from newsprep.splits import with_splits
 
+    if engine.startswith("ray:") and not ray_address:  # --engine ray:ADDRESS
+        engine, ray_address = "ray", engine[4:] or None
     if engine not in ("local", "ray"):
         raise fail(UsageError(f"--engine must be local or ray, not {engine!r}"))
     if ray_address and engine != "ray":
