@@ -108,7 +108,7 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         shared = {"root": root, "max_bytes": max_bytes, "cfg": cfg, "cache": store}
         spills = _spills(eng, stage, chunks)
         with _timed(timings, "pass1"):
-            stats = _scan(eng, chunks, spills, shared, bar, len(inv.tasks))
+            stats, chunks = _scan(eng, chunks, spills, shared, bar, len(inv.tasks))
             shared["stats"] = stats.freeze()
             _release_freed_memory()  # before the pass-2 workers fork from this process
         with _timed(timings, "pass2"):
@@ -118,7 +118,9 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         with _timed(timings, "dedup"):
             result = index.resolve()
         with _timed(timings, "write"):
-            split_files = write_final(stage, cfg, parts, result, split_ratios, summary)
+            split_bytes: dict[str, int] = {}
+            split_files = write_final(stage, cfg, parts, result, split_ratios, summary,
+                                      split_bytes)
             shutil.rmtree(stage / PARTS_DIR)
             shutil.rmtree(stage / SPILL_DIR, ignore_errors=True)
         with _timed(timings, "docs"):
@@ -127,7 +129,7 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
             summary.files = {f: (stage / f).stat().st_size
                              for files in split_files.values() for f in files}
             summary.write(stage)
-            docs.write(stage, summary, split_files, meta, keep_from=out)
+            docs.write(stage, summary, split_files, meta, keep_from=out, split_bytes=split_bytes)
     return summary
 
 
@@ -163,8 +165,10 @@ def _spills(eng: Engine, stage: Path, chunks) -> list[Path | None]:
     return [stage / SPILL_DIR / f"{i:06d}.pkl" for i in range(len(chunks))]
 
 
-def _scan(eng: Engine, chunks, spills, shared, bar, total: int) -> CorpusStats:
-    """Pass 1: the corpus statistics, merged in chunk order."""
+def _scan(eng: Engine, chunks, spills, shared, bar,
+          total: int) -> tuple[CorpusStats, list[list]]:
+    """Pass 1: the corpus statistics, merged in chunk order, and the chunks with their JSON
+    Lines ranges numbered from the counts of lines pass 1 found (pass 2 names the lines)."""
     task_id = bar.add_task("scanning", total=total)
     stats = CorpusStats()
     if isinstance(eng, LocalEngine):
@@ -172,10 +176,12 @@ def _scan(eng: Engine, chunks, spills, shared, bar, total: int) -> CorpusStats:
                                   shared)
     else:
         results = eng.map_ordered(passes.pass1, chunks, shared)
+    lines = []
     for chunk, part in zip(chunks, results, strict=True):
-        stats.merge(part)
+        stats.merge(part.stats)
+        lines.append(part.lines)
         bar.advance(task_id, len(chunk))
-    return stats
+    return stats, ranges.numbered(chunks, lines)
 
 
 def _pass2_parts(eng: Engine, chunks, spills, shared, parts_dir: Path):

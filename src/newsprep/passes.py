@@ -8,7 +8,7 @@ functions of the chunk and of `shared` (root, config, statistics), so any engine
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,9 @@ import xxhash
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
 from newsprep.dedup import batch_keys, content_key, near_keys, scheme_of
-from newsprep.ingest import Quarantined, RawArticle, Task, read
+from newsprep.ingest import Quarantined, RawArticle, Task, input_path, read
 from newsprep.probes import Log, Recorder
-from newsprep.ranges import JsonlRange, read_range
+from newsprep.ranges import JsonlRange, count_lines, read_range, renumbered
 from newsprep.record import make_record, page_of
 from newsprep.recordcache import Checker, Entry, Keys
 from newsprep.schema import SCHEMA
@@ -55,25 +55,40 @@ def articles(shared: dict[str, Any], task: Task | JsonlRange) -> Iterator[RawArt
     return read(root, task, max_bytes)
 
 
-def pass1(shared: dict[str, Any], chunk: list, spill: Path | None = None) -> CorpusStats:
-    """The corpus statistics of the articles of `chunk`; what is read is kept in `spill`.
-    With a cache, an input whose bytes it knows is neither read nor parsed."""
+@dataclass
+class Scan:
+    """What pass 1 gives of a chunk: the corpus statistics of its articles and, per task, the
+    count of lines of a JSON Lines range (None for a whole file), from which the driver numbers
+    the ranges (`ranges.numbered`)."""
+
+    stats: CorpusStats
+    lines: list[int | None]
+
+
+def pass1(shared: dict[str, Any], chunk: list, spill: Path | None = None) -> Scan:
+    """The corpus statistics of the articles of `chunk`; what is read is kept in `spill`
+    (the items of a range numbered from the range's start). With a cache, an input whose bytes
+    it knows is neither read nor parsed (a range's lines are only counted)."""
     cache = shared.get("cache")
     writer = SpillWriter(spill) if spill is not None else None
     stats = CorpusStats()
+    lines: list[int | None] = [None] * len(chunk)
     if cache is None:
         for i, task in enumerate(chunk):
-            _add_pages(stats, _read(shared, task, i, writer))
+            _add_pages(stats, _read(shared, task, i, writer, lines))
     else:
-        _cached_pass1(shared, cache, chunk, writer, stats)
+        _cached_pass1(shared, cache, chunk, writer, stats, lines)
         cache.flush()
     if writer is not None:
         writer.close()
-    return stats
+    for i, task in enumerate(chunk):
+        if isinstance(task, JsonlRange) and lines[i] is None:  # not read: taken from the cache
+            lines[i] = count_lines(input_path(shared["root"], task), task)
+    return Scan(stats, lines)
 
 
 def _cached_pass1(shared: dict[str, Any], cache, chunk: list, writer: SpillWriter | None,
-                  stats: CorpusStats) -> None:
+                  stats: CorpusStats, lines: list[int | None]) -> None:
     """Pass 1 through the cache. Inputs are cut into groups at content-defined points (a key
     whose first byte is a multiple of GROUP_TASKS), so adding, changing or removing an input
     changes only its own group. An unchanged group's statistics come merged, in one piece; a
@@ -90,14 +105,14 @@ def _cached_pass1(shared: dict[str, Any], cache, chunk: list, writer: SpillWrite
         groups, gkeys, parts, strict=True) if gkey is not None and part is None for i in g])
     for group, gkey, part in zip(groups, gkeys, parts, strict=True):
         if gkey is None:  # an input that cannot be read: it will be quarantined
-            _add_pages(stats, _read(shared, chunk[group[0]], group[0], writer))
+            _add_pages(stats, _read(shared, chunk[group[0]], group[0], writer, lines))
             continue
         if not isinstance(part, CorpusStats):
             part = CorpusStats()
             for i in group:
                 pages = cache.load_pages(keys[i], fetched)
                 if pages is None:
-                    pages = list(_pages(_read(shared, chunk[i], i, writer)))
+                    pages = list(_pages(_read(shared, chunk[i], i, writer, lines)))
                     cache.put_pages(keys[i], pages)
                 for page in pages:
                     part.add(page)
@@ -124,14 +139,33 @@ def _group_key(keys: list[bytes | None], group: list[int]) -> bytes:
     return xxhash.xxh3_128(b"group\x00" + b"".join(keys[i] for i in group)).digest()
 
 
-def pass1_spill(shared: dict[str, Any], job: tuple[list, Path]) -> CorpusStats:
+def pass1_spill(shared: dict[str, Any], job: tuple[list, Path]) -> Scan:
     """`pass1` for a (chunk, spill file) job."""
     return pass1(shared, *job)
 
 
-def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None):
-    items = articles(shared, task)
-    return writer.items(index, items) if writer is not None else items
+def _read(shared: dict[str, Any], task, index: int, writer: SpillWriter | None,
+          lines: list[int | None]) -> Iterator[RawArticle | Quarantined]:
+    """The items of task `index` of a chunk, spilled to `writer` if any. A range is read with
+    its lines numbered from its start (its place in the file is not known yet); once read, its
+    count of lines is `lines[index]`."""
+    counted: list[int] = []
+    if isinstance(task, JsonlRange):
+        task = replace(task, line0=0)
+        items = read_range(Path(shared["root"]), task, shared["max_bytes"], counted)
+    else:
+        items = articles(shared, task)
+    yield from writer.items(index, items) if writer is not None else items
+    if counted:
+        lines[index] = counted[0]
+
+
+def _held(spilled: SpillReader, index: int, task) -> Iterator | None:
+    """The items pass 1 spilled of task `index`, a range's named by their lines in the file."""
+    held = spilled.take(index)
+    if held is not None and isinstance(task, JsonlRange):
+        return renumbered(held, task)
+    return held
 
 
 def _add_pages(stats: CorpusStats, items) -> None:
@@ -158,7 +192,7 @@ def pass2(shared: dict[str, Any], chunk: list,
     make = _Maker(shared)
     if cache is None:
         for i, task in enumerate(chunk):
-            held = spilled.take(i)
+            held = _held(spilled, i, task)
             for item in held if held is not None else articles(shared, task):
                 yield from out.add(make.item(item))
     else:
@@ -172,7 +206,7 @@ def pass2(shared: dict[str, Any], chunk: list,
                 for item, keys in zip(old.items, old.keys, strict=True):
                     yield from out.add(item, keys)
                 continue
-            held = spilled.take(i)
+            held = _held(spilled, i, task)
             yield from _remake(held if held is not None else articles(shared, task), old,
                                make, out, rkeys[i])
     spilled.close()
