@@ -373,11 +373,15 @@ def write(
     *,
     keep_from: Path | None = None,
     accuracy_file: Path | None = None,
+    split_bytes: dict[str, int] | None = None,
 ) -> str:
     """Write `folder/README.md`; hand-written parts come from `keep_from/README.md` (the
-    previous build of the folder) or, by default, from the folder itself. Returns the text."""
+    previous build of the folder) or, by default, from the folder itself. Returns the text.
+    `split_bytes`: each split's `num_bytes` as counted while its shards were written
+    (`ShardWriter.arrow_bytes`); without it, the shards are read (`arrow_bytes`)."""
     folder = Path(folder)
-    split_bytes = {s: arrow_bytes(folder, files) for s, files in split_files.items()}
+    if split_bytes is None:
+        split_bytes = {s: arrow_bytes(folder, files) for s, files in split_files.items()}
     download = sum((folder / f).stat().st_size for files in split_files.values() for f in files)
     text = render(
         summary,

@@ -25,13 +25,16 @@ def write(
     meta: dict | None = None,
     *,
     keep_from: Path | None = None,
+    split_bytes: dict[str, int] | None = None,
 ) -> None:
-    """Write card, datasheet and Croissant metadata into `folder`."""
+    """Write card, datasheet and Croissant metadata into `folder`. `split_bytes`: the Arrow size
+    of each split if known (else the card reads the shards to count it)."""
     folder = Path(folder)
     keep_from = Path(keep_from) if keep_from else folder
     meta = card.resolve_meta(meta, card.read_old(keep_from, card.CARD_FILE))
     card.write(
-        folder, summary, split_files, meta, keep_from=keep_from, accuracy_file=accuracy_file(meta)
+        folder, summary, split_files, meta, keep_from=keep_from, accuracy_file=accuracy_file(meta),
+        split_bytes=split_bytes,
     )
     datasheet.write(folder, summary, meta, keep_from=keep_from)
     croissant.write(folder, meta, list(split_files))

@@ -119,8 +119,11 @@ def _wait(futures: list[Future]) -> None:
 
 
 def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
-                split_ratios: dict[str, float], summary: BuildSummary) -> dict[str, list[str]]:
-    """Add the duplicate columns and flags, validate each batch, write the split shards."""
+                split_ratios: dict[str, float], summary: BuildSummary,
+                num_bytes: dict[str, int] | None = None) -> dict[str, list[str]]:
+    """Add the duplicate columns and flags, validate each batch, write the split shards; their
+    names by split. `num_bytes`, if given, receives each split's in-memory Arrow size as the
+    shards read back (the card's `num_bytes`, counted as they are written)."""
     shard_rows = int(cfg.get("build", "shard_rows", 50_000))
     rg_rows = int(cfg.get("build", "row_group_rows", 5_000))
     seed = int(cfg.get("splits", "seed", 0))
@@ -142,6 +145,8 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     _wait_for_warm_up()  # even with no row to validate: no thread outlives the build
     summary.records = offset
     summary.splits = {s: writers[s].rows for s in writers}
+    if num_bytes is not None:
+        num_bytes.update({s: writers[s].arrow_bytes for s in writers})
     return dict(zip(writers, names, strict=True))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsprep.arrowsize import read_back_size
 from newsprep.errors import NewsprepError
 from newsprep.schema import SCHEMA
 
@@ -41,6 +42,7 @@ class ShardWriter:
         self._buffer: list[pa.Table] = []
         self._buffered = 0
         self.rows = 0
+        self.arrow_bytes = 0  # of the row groups written, as read back (`card.arrow_bytes`)
 
     def _open(self) -> None:
         part = self.folder / f".{self.split}-{len(self._parts):05d}.part"
@@ -71,7 +73,9 @@ class ShardWriter:
             if data.num_rows - offset < take and not final:
                 break
             take = min(take, data.num_rows - offset)
-            self._writer.write_table(data.slice(offset, take), row_group_size=take)
+            group = data.slice(offset, take)
+            self._writer.write_table(group, row_group_size=take)
+            self.arrow_bytes += read_back_size(group)
             self._rows_in_shard += take
             self.rows += take
             offset += take
