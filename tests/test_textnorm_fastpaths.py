@@ -3,6 +3,9 @@
 import random
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsprep import textnorm as T
 
 _KEY_WORD = re.compile(r"[^\W_]+")
@@ -33,3 +36,32 @@ def test_title_key_and_vocabulary_match_their_regex_definitions():
         assert T.title_key.__wrapped__(text) == _title_key_ref(text), repr(text)
         assert T.vocabulary(text) == set(_TOKEN.findall(text.lower())), repr(text)
         assert T.fold(text) == _fold_ref(text), repr(text)
+
+
+# Text off the ASCII paths: curly quotes, dashes, accents precomposed and combining, characters
+# NFKC changes (ligatures, full width, superscripts, the spacing acute U+00B4, which becomes a
+# space and a combining mark), case folding beyond lower() (ß, final sigma, the Kelvin sign),
+# digits and letters of other scripts, odd spaces and line separators, a lone surrogate.
+UNICODE = st.text(st.one_of(
+    st.sampled_from(list("aZ9_ ,.-'\t\n\x0b\x1c\x85\u00a0\u2028\u2003“”‘’—–…«»·•€é\u0301\u00b4"
+                         "ßςΣ\u212aİıﬁＡ２²ⅷ٣中ж\U0001d400\U0001f600\ud800")),
+    st.characters()), max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(UNICODE)
+def test_unicode_text_gives_what_the_regex_definitions_give(text):
+    assert T.title_key.__wrapped__(text) == _title_key_ref(text)
+    assert T.vocabulary(text) == set(_TOKEN.findall(text.lower()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(UNICODE.map(lambda t: t.replace("\n", " ")), min_size=1, max_size=8))
+def test_edge_keys_and_word_bytes_of_unicode_text(texts):
+    from newsprep.corpus import collapse_spaces, edge_bytes, word_bytes
+
+    assert collapse_spaces(edge_bytes(texts)) == "\n".join(
+        _title_key_ref(t) for t in texts).encode("utf-8", "surrogatepass")
+    for text in texts:
+        words = word_bytes(text).decode("utf-8", "surrogatepass").split(" ")
+        assert set(words) - {""} == set(_TOKEN.findall(text.lower()))

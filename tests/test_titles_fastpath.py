@@ -52,3 +52,18 @@ def test_examples():
     assert is_repeat("Huawei denies spying claims - BBC News", title, CFG)
     assert is_repeat("BBC News | HUAWEI DENIES SPYING CLAIMS", title, CFG)
     assert not is_repeat("Huawei said on Tuesday that the claims were false - BBC", title, CFG)
+
+
+# Off ASCII (the pre-check then rests on NFKC and case folding never joining characters across
+# the spaces around a separator): combining marks and characters NFKC changes, next to them.
+UNICODE_WORDS = st.sampled_from(["Huawei", "dénies", "spying", "BBC", "News", " - ", " | ",
+                                 " – ", " — ", " » ", "\u0301", "\u00b4", "ﬁ", "“BBC”", "—",
+                                 "ß", "SS", "\u00a0", "Σ", "ς", "\u212a", "Ｂ", "e\u0301"])
+UNICODE_TEXT = st.lists(UNICODE_WORDS, min_size=1, max_size=9).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(UNICODE_TEXT, UNICODE_TEXT, st.sampled_from(SEPS), UNICODE_TEXT)
+def test_same_answer_off_ascii(line, title, sep, site):
+    for text in (line, title + sep + site, site + sep + title, line + sep + title + sep + site):
+        assert is_repeat(text, title, CFG) == reference(text, title)

@@ -17,6 +17,7 @@ values a `Counter` of the words themselves would."""
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -27,11 +28,13 @@ from newsprep.parse import Page
 from newsprep.textnorm import (
     ASCII_KEY,
     ASCII_WORDS,
+    UTF8_KEY,
+    UTF8_WORDS,
     hash64,
     line_key,
     title_key,
-    vocabulary,
     word_forms,
+    words_as_bytes,
 )
 from newsprep.wordhash import span_hashes, token_spans, word_hash
 
@@ -45,18 +48,23 @@ _BATCH = 1 << _DOC_BITS  # articles whose words are counted at once
 # `textnorm`'s bytes.translate tables on ASCII text: `title_key`'s, but keeping the line breaks
 # between lines, and `vocabulary`'s
 _KEY_BYTES = ASCII_KEY[:10] + b"\n" + ASCII_KEY[11:]
+_UTF8_KEY_BYTES = UTF8_KEY[:10] + b"\n" + UTF8_KEY[11:]
 _WORD_BYTES = ASCII_WORDS
 
 
 def edge_bytes(texts: list[str]) -> bytes:
     """The title keys (`textnorm.title_key`) of `texts` (a title, lines: none holds a line
     break), one a line, as UTF-8 bytes, but for the spaces between words, which
-    `collapse_spaces` makes single: on ASCII, one translation and no Python string a word."""
+    `collapse_spaces` makes single: one translation by a byte table, no Python string a word.
+    Other text is NFKC-normalised and case-folded whole first, as `title_key` does each line
+    (neither joins characters across a line break)."""
     joined = "\n".join(texts)
     if joined.isascii():
         out = joined.encode("ascii").translate(_KEY_BYTES)
-        if out.count(b"\n") == len(texts) - 1:
-            return out
+    else:
+        out = words_as_bytes(unicodedata.normalize("NFKC", joined).casefold(), _UTF8_KEY_BYTES)
+    if out.count(b"\n") == len(texts) - 1:
+        return out
     return "\n".join(map(title_key, texts)).encode("utf-8", "surrogatepass")
 
 
@@ -95,10 +103,10 @@ def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def word_bytes(text: str) -> bytes:
-    """The words of `vocabulary(text)` (with repeats, on ASCII) as bytes between spaces."""
+    """The words of `vocabulary(text)`, with repeats, as bytes between runs of spaces."""
     if text.isascii():
         return text.encode("ascii").translate(_WORD_BYTES)
-    return " ".join(vocabulary(text)).encode("utf-8", "surrogatepass")
+    return words_as_bytes(text.lower(), UTF8_WORDS)
 
 
 def word_key(word: str) -> int:

@@ -2,7 +2,11 @@
 
 Articles of about 2 KB made of pseudo-words, with the noise the detectors look for: repeated
 titles, page furniture on top, other articles' headlines and link labels at the bottom, wire
-sign-offs, exact duplicates and near-duplicates. Deterministic for a given seed."""
+sign-offs, exact duplicates and near-duplicates. Deterministic for a given seed.
+
+The pseudo-words are ASCII. Real news is not: curly quotes, apostrophes, dashes and accented
+names put about half of real lines outside ASCII (eval-real-dev: 51 %), off the detectors' ASCII
+fast paths. `typographic` (0-1) is the share of titles and sentences typeset that way."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ _LABELS = ("Read More", "Related", "Share this", "Leave a comment", "Follow us o
            "Read more: {headline}", "More news: {headline}")
 _SIGNOFFS = ("Reuters", "(Reporting by {name}; Editing by {name2})", "AP")
 _PER_FOLDER = 1000
+_ACCENTED = str.maketrans("aeiou", "áéíóú")
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,10 @@ def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
 class Generator:
     """Makes articles one at a time; `articles(n)` yields them in a stable order."""
 
-    def __init__(self, seed: int = 0, dup_rate: float = 0.02, near_rate: float = 0.01):
+    def __init__(self, seed: int = 0, dup_rate: float = 0.02, near_rate: float = 0.01,
+                 typographic: float = 0.0):
         self.rng = random.Random(seed)
+        self.typographic = typographic
         self.vocab = _vocabulary(self.rng)
         self.dup_rate, self.near_rate = dup_rate, near_rate
         self.titles: list[str] = []
@@ -53,11 +60,23 @@ class Generator:
         return self.rng.choices(self.vocab, k=n)
 
     def _sentence(self) -> str:
-        w = self._words(self.rng.randint(8, 22))
+        w = self._typeset(self._words(self.rng.randint(8, 22)))
         return " ".join([w[0].capitalize(), *w[1:]]) + self.rng.choice(".....?!")
 
     def _title(self) -> str:
-        return " ".join(w.capitalize() for w in self._words(self.rng.randint(5, 10)))
+        return " ".join(w.capitalize() for w in self._typeset(self._words(self.rng.randint(5, 10))))
+
+    def _typeset(self, words: list[str]) -> list[str]:
+        """With probability `typographic`, one word of `words` quoted (“…” or ‘…’), given an
+        apostrophe (’s), accented or followed by a dash (—). No draw at all when 0, so the
+        ASCII corpus of a seed stays what it was."""
+        if not self.typographic or self.rng.random() >= self.typographic:
+            return words
+        i = self.rng.randrange(len(words))
+        word, kind = words[i], self.rng.randrange(5)
+        words[i] = (f"“{word}”", f"‘{word}’", f"{word}’s", word.translate(_ACCENTED),
+                    f"{word} —")[kind]
+        return words
 
     def _fresh(self) -> SynthArticle:
         rng = self.rng
@@ -103,11 +122,11 @@ class Generator:
             yield self.article()
 
 
-def write_txt(folder: Path, n: int, seed: int = 0) -> int:
+def write_txt(folder: Path, n: int, seed: int = 0, typographic: float = 0.0) -> int:
     """`n` articles as `.txt` files under `folder` (1,000 per subfolder); returns the bytes."""
     folder = Path(folder)
     total = 0
-    for i, art in enumerate(Generator(seed).articles(n)):
+    for i, art in enumerate(Generator(seed, typographic=typographic).articles(n)):
         sub = folder / f"{i // _PER_FOLDER:05d}"
         if i % _PER_FOLDER == 0:
             sub.mkdir(parents=True, exist_ok=True)
@@ -117,14 +136,15 @@ def write_txt(folder: Path, n: int, seed: int = 0) -> int:
     return total
 
 
-def write_jsonl(path: Path, n: int, seed: int = 0, id_prefix: str = "a") -> int:
+def write_jsonl(path: Path, n: int, seed: int = 0, id_prefix: str = "a",
+                typographic: float = 0.0) -> int:
     """`n` articles as one JSON Lines file (`.jsonl`, `.jsonl.gz` or `.jsonl.zst`); returns bytes
     of uncompressed JSON."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     total = 0
     with _open_out(path) as fh:
-        for i, art in enumerate(Generator(seed).articles(n)):
+        for i, art in enumerate(Generator(seed, typographic=typographic).articles(n)):
             line = json.dumps({"id": f"{id_prefix}{i:09d}", "title": art.title, "text": art.text},
                               ensure_ascii=False).encode("utf-8") + b"\n"
             fh.write(line)

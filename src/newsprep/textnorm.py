@@ -20,6 +20,20 @@ def _ascii_table(keep) -> bytes:
 
 ASCII_KEY = _ascii_table(str.isalnum)  # `[^\W_]` on ASCII: title_key's words
 ASCII_WORDS = _ascii_table(lambda ch: ch.isalnum() or ch == "_")  # `\w` on ASCII: vocabulary's
+# The same on UTF-8 bytes whose non-ASCII characters are all word characters: those bytes kept.
+UTF8_KEY = ASCII_KEY[:128] + bytes(range(128, 256))
+UTF8_WORDS = ASCII_WORDS[:128] + bytes(range(128, 256))
+# A non-ASCII character that is not a word character (a curly quote, a dash, a no-break space):
+# made a space, the rest of the text can be cut into words by a byte table as ASCII is.
+_NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
+
+
+def words_as_bytes(text: str, table: bytes) -> bytes:
+    r"""The words of `text` (`\w` runs, or `[^\W_]` runs with UTF8_KEY) as UTF-8 bytes between
+    runs of spaces, by `table` (UTF8_KEY or UTF8_WORDS, which also lower-case ASCII). A
+    non-ASCII character is a word character or becomes a space; a word character's bytes are
+    kept whole (they are all >= 0x80), so no word is cut and none is joined to another."""
+    return _NON_ASCII_NON_WORD.sub(" ", text).encode("utf-8", "surrogatepass").translate(table)
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
@@ -53,9 +67,13 @@ def title_key(text: str) -> str:
 
     Same as " ".join(_WORD.findall(fold(text))): the words never contain whitespace, so the
     whitespace collapsing of `fold` is skipped; ASCII is NFKC-stable and casefolds as lower()."""
-    if text.isascii():  # a letter or digit is kept lower-cased, all else splits: same words
-        return " ".join(text.encode("ascii").translate(ASCII_KEY).decode("ascii").split())
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if not text.isascii():
+            return " ".join(words_as_bytes(text, UTF8_KEY).decode("utf-8", "surrogatepass")
+                            .split())
+    # a letter or digit is kept lower-cased, all else splits: the same words
+    return " ".join(text.encode("ascii").translate(ASCII_KEY).decode("ascii").split())
 
 
 def line_key(text: str) -> str:
@@ -84,14 +102,12 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
-_TOKEN = re.compile(r"\w+")
-
-
 def vocabulary(text: str) -> set[str]:
-    """The lower-cased words of `text`, as a set (one regex pass; no stemming)."""
-    if text.isascii():  # `\w` on ASCII: letters, digits, "_"; one byte-table pass instead
+    """The lower-cased words of `text` (its `\\w+` runs), as a set; no stemming. By byte
+    tables, not a regex: one pass on ASCII, two otherwise (see `words_as_bytes`)."""
+    if text.isascii():  # `\w` on ASCII: letters, digits, "_"
         return set(text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split())
-    return set(_TOKEN.findall(text.lower()))
+    return set(words_as_bytes(text.lower(), UTF8_WORDS).decode("utf-8", "surrogatepass").split())
 
 
 _FORM_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ies", "ied", "ation", "ations")

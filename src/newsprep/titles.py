@@ -38,6 +38,7 @@ class TopSettings:
 
     repeats_on: bool
     separators: tuple[str, ...]
+    spaced: bool  # every separator starts and ends with a space (see `_repeats`)
     min_similarity: float
     search_lines: int
     header_on: bool
@@ -46,9 +47,10 @@ class TopSettings:
 
 
 def top_settings(cfg: Config) -> TopSettings:
+    separators = tuple(cfg.get("repeated_title", "site_suffix_separators", ()))
     return TopSettings(
-        cfg.enabled("repeated_title"),
-        tuple(cfg.get("repeated_title", "site_suffix_separators", ())),
+        cfg.enabled("repeated_title"), separators,
+        all(sep[:1] == sep[-1:] == " " for sep in separators),
         cfg.get("repeated_title", "min_similarity", 0.9),
         cfg.get("repeated_title", "search_lines", 6),
         cfg.enabled("header"),
@@ -70,9 +72,13 @@ def _repeats(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> b
         return False
     if key == tkey:
         return True
-    # A form of an ASCII line is the key of a piece of it, so a substring of its key: when no
-    # title form is, no line form can equal one (the line's forms need not be computed).
-    if (title_forms and (not line.isascii() or any(tf in key for tf in title_forms))
+    # A form of the line is the key of a piece of it, so a substring of its key: when no title
+    # form is, no line form can equal one (the line's forms need not be computed). On ASCII,
+    # as the key is made character by character. Otherwise, where the pieces are cut next to
+    # spaces: NFKC never joins characters across a space and case folding is character by
+    # character, so the words of a piece are a run of the line's words.
+    if (title_forms and (not (s.spaced or line.isascii())
+                         or any(tf in key for tf in title_forms))
             and any(lf in title_forms for lf in _variants(line, s.separators))):
         return True
     threshold = s.min_similarity
