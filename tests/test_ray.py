@@ -164,7 +164,7 @@ def test_chunks_made_where_the_cache_cannot_be_shared_are_made_afresh_with_a_war
             (0, True), (1, True), (2, True)]
         assert engine.uncached_chunks == 0
         monkeypatch.setattr(ray_engine, "_machine", lambda: "the-driver-elsewhere/boot")
-        with pytest.warns(CacheWarning, match=r"3 of 3 chunks ran on Ray nodes of other "):
+        with pytest.warns(CacheWarning, match=r"3 of 3 chunks ran on Ray nodes that cannot share"):
             assert list(engine.map_ordered(has_cache, range(3), {"cache": cache})) == [
                 (0, False), (1, False), (2, False)]
         assert engine.uncached_chunks == 3

@@ -49,18 +49,26 @@ def silent_port() -> Iterator[int]:
             yield port
 
 
-def test_a_port_where_nothing_listens_fails_the_cli_in_one_line(tmp_path, refused_port):
+@pytest.mark.parametrize("given", ["--engine ray:ADDRESS", "RAY_ADDRESS"])
+def test_a_port_where_nothing_listens_fails_the_cli_in_one_line(tmp_path, refused_port, given):
+    """The address given to newsprep, or in $RAY_ADDRESS (which Ray joins when given none)."""
     out = tmp_path / "out"
+    address = f"127.0.0.1:{refused_port}"
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     env["NEWSPREP_RAY_CONNECT_TIMEOUT"] = "3"
+    engine = "ray"
+    if given == "RAY_ADDRESS":
+        env["RAY_ADDRESS"] = address
+    else:
+        engine = f"ray:{address}"
     # Ray alone would retry for about 14 minutes: the timeout of the run catches a regression.
     run = subprocess.run([sys.executable, "-c", CLI, "build", str(EXAMPLES), "--out", str(out),
-                          "--engine", f"ray:127.0.0.1:{refused_port}", "-q"], env=env,
-                         capture_output=True, text=True, timeout=90)
+                          "--engine", engine, "-q"], env=env, capture_output=True, text=True,
+                         timeout=90)
     assert run.returncode == 1, run.stderr[-3000:]
     [line] = run.stderr.splitlines()
-    assert line.startswith(f"newsprep: error: cannot join the Ray cluster at "
-                           f"127.0.0.1:{refused_port}")
+    label = address if given != "RAY_ADDRESS" else f"RAY_ADDRESS={address}"
+    assert line.startswith(f"newsprep: error: cannot join the Ray cluster at {label}")
     assert line.endswith(": connection refused")
     assert run.stdout == ""
     assert not out.exists()

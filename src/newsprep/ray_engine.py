@@ -206,24 +206,26 @@ def _env_default(name: str, value: str) -> Iterator[None]:
         os.environ.pop(name, None)
 
 
-def join(address: str, timeout: float, **kwargs: Any) -> None:
-    """`ray.init(address=address)`, failing with one line within about `timeout` seconds where
-    nothing answers at the address (Ray alone retries for minutes). Something that takes the
-    connection but is no Ray head is left to Ray, given one attempt (about 40 s)."""
+def join(address: str, timeout: float, label: str | None = None, **kwargs: Any) -> None:
+    """`ray.init(address=address)`, failing with one line (naming the address as `label`)
+    within about `timeout` seconds where nothing answers at the address (Ray alone retries for
+    minutes). Something that takes the connection but is no Ray head is left to Ray, given one
+    attempt (about 40 s)."""
     ray = _ray()
+    label = label or address
     target = _host_port(address)
     if target is not None:
         why = unreachable(*target, timeout)
         if why is not None:
             where = "" if address.endswith(f"{target[0]}:{target[1]}") else (
                 f" ({target[0]}:{target[1]})")
-            raise NewsprepError(f"cannot join the Ray cluster at {address}{where}: {why}")
+            raise NewsprepError(f"cannot join the Ray cluster at {label}{where}: {why}")
     try:
         with _env_default(RAY_ATTEMPTS_ENV, "1"):
             ray.init(address=address, **kwargs)
     except (ConnectionError, RuntimeError, ValueError, ray.exceptions.RayError) as exc:
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise NewsprepError(f"cannot join the Ray cluster at {address}: {why}") from None
+        raise NewsprepError(f"cannot join the Ray cluster at {label}: {why}") from None
 
 
 class RayEngine:
@@ -248,10 +250,14 @@ class RayEngine:
             return
         kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                   "logging_level": "ERROR", "configure_logging": True}
-        if not self.address:
+        # Without an address, Ray joins the cluster of $RAY_ADDRESS, if set (and not "local")
+        from_env = os.environ.get("RAY_ADDRESS", "").strip()
+        if self.address:
+            join(self.address, self.connect_timeout, **kwargs)
+        elif from_env and from_env != "local":
+            join(from_env, self.connect_timeout, f"RAY_ADDRESS={from_env}", **kwargs)
+        else:
             ray.init(num_cpus=self.workers, **kwargs)
-            return
-        join(self.address, self.connect_timeout, **kwargs)
 
     def map_ordered(self, fn: Callable, items: Iterable, shared: dict[str, Any]) -> Iterator:
         ray = _ray()
@@ -282,5 +288,5 @@ class RayEngine:
         self.uncached_chunks += uncached
         if uncached:
             warnings.warn(f"incremental cache {cache.folder}: {uncached} of {len(jobs)} chunks "
-                          "ran on Ray nodes of other machines, which cannot share it; they were "
-                          "made afresh (same output)", CacheWarning, stacklevel=2)
+                          "ran on Ray nodes that cannot share it (other machines); they were made "
+                          "without it (same output)", CacheWarning, stacklevel=2)
