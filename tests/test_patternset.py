@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,3 +84,34 @@ def test_pickled_sets_and_configs_answer_the_same():
     CFG.header_patterns.search("Advertisement")  # derived values are not pickled with it
     cfg = pickle.loads(pickle.dumps(CFG))
     assert cfg == CFG and cfg.header_patterns.search("Advertisement")
+
+
+# Off ASCII: the widened RE2 patterns may only rule out; the answer is still Python's.
+UNICODE = st.sampled_from(list("abcdeiksSHARE readmoe:|-()\t\r\x0b\x1c\x1f\n.,'’“”—–…é\u0301"
+                               "ßİıſ\u212aЖ中٣\u00a0\u2028\ud800_0123") +
+                          ["share", "Read more", "comments", "click here", "Reuters", "AP",
+                           "photo: ", "tags:", "“Read more”", "café", "(AP Photo/Jürgen)",
+                           "Reporting by Zoë", "Jürgen is a senior correspondent"])
+TRICKY = [r"\bab\b", r"[^\W_]+x", r"a{,2}b", r"[]x]y", r"[^]x]z", r"\s\S\d\D", r"k\w",
+          r"caf\w\b", r"[[:alpha:]]", r"end$", r"^\W*(ap|reuters)\W*$", r"[a-z]{3}\.",
+          r"\x41\u00e9", r"’s\b", r"(?<=a)b", r"(\w)\1", r"[\s]x", r"[\w .&-]{3,}!"]
+
+
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")  # "[[:alpha:]]"
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(UNICODE, max_size=12).map("".join))
+def test_same_answer_on_text_off_ascii(text):
+    for patterns in [*LISTS.values(), TRICKY]:
+        for flags in (re.IGNORECASE, 0):
+            assert PatternSet(patterns, flags).search(text) == _reference(patterns, text, flags)
+
+
+def test_widened_patterns_only_rule_out():
+    from newsprep.patternset import widened
+
+    assert widened(r"\bshare\b") == "(?:)share(?:)"
+    assert widened("café") is None and widened("a{,3}") is None and widened("[[:a:]]") is None
+    wide = widened(r"^[\w .&-]{1,60} \d+$")
+    for text in ("Zoë Ball 12", "éé 3", "x\x1c \u0661"):
+        assert re2.search(wide, text), text  # what Python's `re` would match, RE2 takes too
+    assert not re2.search(wide, "no digits at the end")

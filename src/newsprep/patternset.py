@@ -5,10 +5,17 @@ the line once per pattern (about 27 µs for a 200-character line); RE2's `Set` (
 scans it once for all of them (about 1 µs). The answer is always that of
 `any(re.search(p, text, flags) for p in patterns)`:
 
-- RE2 is used only on text where both engines mean the same thing by `\\w`, `\\b`, `\\s`, `$`
-  and case: printable ASCII, tabs and carriage returns, no line break. Other text is asked
-  with `re`, pattern by pattern.
-- A pattern RE2 cannot compile (look-behind, back-references) is always asked with `re`."""
+- On plain ASCII (printable, tabs and carriage returns, no line break) both engines mean the
+  same thing by `\\w`, `\\b`, `\\s`, `$` and case: RE2's answer is the answer.
+- On other text (curly quotes, dashes, accents: half the lines of real news), RE2 asks
+  *widened* patterns first: each class and each `\\w`, `\\d`, `\\s` also takes any non-ASCII
+  character (and the odd ASCII spaces Python counts as `\\s`), each `\\b`, `\\B` is dropped.
+  A widened pattern matches wherever the pattern matches under Python's rules, so when no
+  widened pattern matches, no pattern does (the common case); the patterns whose widened
+  form did match are then asked with `re`.
+- A pattern RE2 cannot compile (look-behind, back-references, `{,n}`) is always asked with `re`;
+  so, off ASCII, is a pattern with non-ASCII characters, and all of them on text RE2 cannot
+  read as Python does at all (a line break, the dotted or dotless i, a lone surrogate)."""
 
 from __future__ import annotations
 
@@ -20,39 +27,124 @@ import re2
 # Text with a character outside these may be read differently by the two engines (Python's `$`
 # also matches before a final line break; its `\s` also matches \x0b and \x1c-\x1f).
 _NOT_RE2_SAFE = re.compile(r"[^\t\r\x0c\x20-\x7e]")
+# Text no widened pattern may be asked on: Python's `$` and a final line break; "İ" and "ı",
+# which Python's IGNORECASE matches with "i" and RE2's does not; a lone surrogate (not UTF-8).
+_NOT_WIDENABLE = re.compile("[\n\u0130\u0131\ud800-\udfff]")
+# What a widened class or `\w`, `\d`, `\s` also takes (RE2 syntax): any non-ASCII character, and
+# \x0b and \x1c-\x1f, which Python's `\s` matches and RE2's does not.
+_WIDE = r"[\x0b\x1c-\x1f\x{80}-\x{10ffff}]"
+
+
+def for_re2(pattern: str) -> str | None:
+    """`pattern` where RE2 reads it as Python's `re` does on plain ASCII, else None: `{,n}` (RE2:
+    the literal text) or a `[` in a class (RE2: `[[:alpha:]]` a POSIX class; Python: a class
+    and a "]"). What else RE2 cannot read fails to compile."""
+    return pattern if _rewrite(pattern, wide=False) is not None else None
+
+
+def widened(pattern: str) -> str | None:
+    """`pattern` for RE2, matching at least wherever `pattern` matches in Python's `re` (see the
+    module's docstring), or None where that cannot be promised (non-ASCII characters, and what
+    `for_re2` refuses)."""
+    return _rewrite(pattern, wide=True) if pattern.isascii() else None
+
+
+def _rewrite(pattern: str, wide: bool) -> str | None:
+    if "{," in pattern:
+        return None
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 == len(pattern):
+                return None
+            e = pattern[i + 1]
+            out.append(pattern[i: i + 2] if not wide else "(?:)" if e in "bB" else
+                       f"(?:\\{e}|{_WIDE})" if e in "wdsWDS" else pattern[i: i + 2])
+            i += 2
+        elif c == "[":
+            end = _class_end(pattern, i)
+            if end is None:
+                return None
+            out.append(f"(?:{pattern[i:end]}|{_WIDE})" if wide else pattern[i:end])
+            i = end
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int | None:
+    """The index after the `]` closing the class opened at `start`; None for a class holding a
+    `[` (Python and RE2 read `[[:alpha:]]` differently) or an unclosed one."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1  # a "]" first in a class is itself
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            return None
+        elif c == "]":
+            return i + 1
+        else:
+            i += 1
+    return None
 
 
 class PatternSet:
     """`patterns` compiled with `flags` (re.IGNORECASE or 0); `search(text)`: whether any of
     them matches somewhere in `text`. A bad pattern raises `re.error`."""
 
-    __slots__ = ("_each", "_flags", "_patterns", "_python_only", "_set")
+    __slots__ = ("_each", "_flags", "_patterns", "_python_only", "_set", "_wide",
+                 "_wide_each", "_wide_python")
 
     def __init__(self, patterns: Sequence[str], flags: int = 0):
         self._patterns, self._flags = tuple(patterns), flags
         self._each = tuple(re.compile(p, flags) for p in patterns)
+        self._set, python_only = self._compile([for_re2(p) for p in patterns], flags)
+        self._python_only = tuple(self._each[k] for k in python_only)
+        self._wide, wide_python = self._compile([widened(p) for p in patterns], flags)
+        self._wide_python = tuple(self._each[k] for k in wide_python)
+        added = [k for k in range(len(patterns)) if k not in set(wide_python)]
+        self._wide_each = tuple(self._each[k] for k in added)  # by the set's own numbering
+
+    @staticmethod
+    def _compile(patterns: list[str | None], flags: int):
+        """(RE2 set of the patterns it can read, or None; indices of those it cannot)."""
         options = re2.Options()
         options.case_sensitive = not flags & re.IGNORECASE
         options.log_errors = False
-        rset = re2.Set.SearchSet(options)
-        python_only = []
-        for pattern, compiled in zip(patterns, self._each, strict=True):
+        rset, left = re2.Set.SearchSet(options), []
+        for k, pattern in enumerate(patterns):
             try:
+                if pattern is None:
+                    raise re2.error("not for RE2")
                 rset.Add(pattern)
             except re2.error:
-                python_only.append(compiled)
-        self._python_only = tuple(python_only)
-        self._set = None
-        if len(python_only) < len(patterns):
-            rset.Compile()
-            self._set = rset
+                left.append(k)
+        if len(left) == len(patterns):
+            return None, left
+        rset.Compile()
+        return rset, left
 
     def __reduce__(self):  # RE2's compiled set cannot be pickled: compile it again
         return PatternSet, (self._patterns, self._flags)
 
     def search(self, text: str) -> bool:
         if self._set is None or _NOT_RE2_SAFE.search(text):
-            return any(p.search(text) for p in self._each)
+            return self._search_wide(text)
         if self._set.Match(text):
             return True
         return any(p.search(text) for p in self._python_only)
+
+    def _search_wide(self, text: str) -> bool:
+        if self._wide is None or _NOT_WIDENABLE.search(text):
+            return any(p.search(text) for p in self._each)
+        hits = self._wide.Match(text)
+        if hits and any(self._wide_each[k].search(text) for k in sorted(hits)):
+            return True
+        return any(p.search(text) for p in self._wide_python)
