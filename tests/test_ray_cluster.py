@@ -59,7 +59,7 @@ BUILD_ON_RAY = ("import importlib, json, sys, ray, newsprep;"
 # cache hits and misses.
 CACHED_BUILD_ON_RAY = ("import importlib, json, sys, newsprep;"
                        "from newsprep.ray_engine import RayEngine;"
-                       "importlib.import_module('newsprep.build').CHUNK_TASKS = 8;"
+                       "importlib.import_module('newsprep.build').CHUNK_TASKS = 4;"
                        "e = RayEngine(sys.argv[3]);"
                        "newsprep.build(sys.argv[1], sys.argv[2], engine=e, cache=sys.argv[4]);"
                        "print(json.dumps([e.uncached_chunks, e.cache_hits, e.cache_misses]))")
@@ -237,8 +237,9 @@ def test_a_node_without_the_inputs_fails_the_cli_build_in_one_line(cluster, tmp_
 def test_a_node_that_cannot_see_the_cache_makes_its_chunks_afresh(cluster, tmp_path):
     """The cache in the folder the second node sees empty, as a cache on the driver's disk is to
     a node of another machine: that node makes its chunks without it, the head node's workers
-    share it with the driver, the build warns, and a rebuild after an edit, half from the cache,
-    is byte-identical to a clean local build."""
+    share it with the driver, the build warns, and a rebuild after an edit is byte-identical to
+    a clean local build. (Which chunks reuse the cache depends on where Ray runs them, so the
+    hits of the rebuild are not asserted: tests/test_ray.py does, on one machine.)"""
     if cluster.hidden is None:
         pytest.skip("cannot hide a folder from one node here (unshare --mount not permitted)")
     root, cache = cluster.base / "shared" / "cached", cluster.hidden / "cache"
@@ -252,10 +253,11 @@ def test_a_node_that_cannot_see_the_cache_makes_its_chunks_afresh(cluster, tmp_p
         run = _driver(cluster, CACHED_BUILD_ON_RAY, str(root), str(tmp_path / "ray"),
                       cluster.address, str(cache))
         assert run.returncode == 0, run.stderr[-3000:]
-        assert "chunks ran on Ray nodes that cannot share it (other machines)" in run.stderr
-        counts.append(json.loads(run.stdout.splitlines()[-1]))
-    (uncached, hits, _), (uncached_again, hits_again, _) = counts
-    assert uncached > 0 and uncached_again > 0  # the second node's chunks
-    assert hits == 0 < hits_again  # the head's workers reuse what they made
+        uncached, hits, misses = json.loads(run.stdout.splitlines()[-1])
+        warned = "chunks ran on Ray nodes that cannot share it (other machines)" in run.stderr
+        assert warned == (uncached > 0), run.stderr[-3000:]
+        counts.append((uncached, hits, misses))
+    assert counts[0][1] == 0 < counts[0][2], counts  # the head's workers used the new cache
+    assert counts[0][0] + counts[1][0] > 0, counts  # the second node's chunks did not
     newsprep.build(root, tmp_path / "local", workers=1)
     assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")

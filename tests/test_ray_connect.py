@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -88,6 +89,22 @@ def test_a_silent_address_fails_within_the_connect_timeout(tmp_path, silent_port
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+def _serve_once(reply: bytes) -> int:
+    """A port where a server accepts one connection, reads what comes, sends `reply` and
+    closes."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def serve():
+        with srv, srv.accept()[0] as conn:
+            conn.recv(100)
+            conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return srv.getsockname()[1]
+
+
 def test_unreachable_names_the_reason(refused_port, silent_port):
     from newsprep.ray_engine import unreachable
 
@@ -95,10 +112,15 @@ def test_unreachable_names_the_reason(refused_port, silent_port):
     assert unreachable("127.0.0.1", silent_port, 0.2) == "no answer within 0.2 s"
     assert unreachable("nosuchhost.invalid", 6379, 5).startswith(
         "unknown host 'nosuchhost.invalid'")
-    with socket.socket() as srv:
-        srv.bind(("127.0.0.1", 0))
-        srv.listen(1)
-        assert unreachable("127.0.0.1", srv.getsockname()[1], 5) is None
+    with socket.socket() as mute:  # takes the connection, says nothing
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(1)
+        assert unreachable("127.0.0.1", mute.getsockname()[1], 0.2) == "no answer within 0.2 s"
+    http = _serve_once(b"HTTP/1.0 400 Bad Request\r\n\r\n")  # a dashboard's port, say
+    assert unreachable("127.0.0.1", http, 5).startswith("something answers there, but not as "
+                                                        "a Ray head does")
+    grpc = _serve_once(bytes([0, 0, 0, 4, 0, 0, 0, 0, 0]))  # an HTTP/2 server's SETTINGS
+    assert unreachable("127.0.0.1", grpc, 5) is None
 
 
 def test_the_connect_timeout_comes_from_the_engine_the_environment_or_30_s(monkeypatch):

@@ -22,6 +22,7 @@ import math
 import os
 import pickle
 import socket
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -179,18 +180,35 @@ def _host_port(address: str) -> tuple[str, int] | None:
     return host.strip("[]"), int(port)
 
 
+# A client's HTTP/2 connection preface and an empty SETTINGS frame: a gRPC server (a Ray head's
+# GCS, a Ray Client server) answers with a SETTINGS frame of its own (type 4, the frame's 4th
+# byte), whatever its services and authentication.
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+
+
 def unreachable(host: str, port: int, timeout: float) -> str | None:
-    """Why nothing takes a connection at host:port within `timeout` seconds; None if something
-    does."""
+    """Why no gRPC server (as a Ray head is) answers at host:port within `timeout` seconds;
+    None if one does. Where Ray's gRPC is encrypted (RAY_USE_TLS), a connection is enough."""
+    deadline = time.monotonic() + timeout
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return None
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            if os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):
+                return None
+            sock.settimeout(max(0.001, deadline - time.monotonic()))
+            sock.sendall(_H2_PREFACE)
+            head = b""
+            while len(head) < 9 and (more := sock.recv(9 - len(head))):
+                head += more
     except TimeoutError:
         return f"no answer within {timeout:g} s"
     except socket.gaierror as exc:
         return f"unknown host {host!r} ({exc.strerror or exc})"
     except OSError as exc:
         return (exc.strerror or type(exc).__name__).lower()
+    if len(head) == 9 and head[3] == 4:
+        return None
+    return ("something answers there, but not as a Ray head does (no gRPC: another service's "
+            "port?)")
 
 
 @contextlib.contextmanager
