@@ -31,7 +31,7 @@ def _entries(cache: Path) -> dict[str, set]:
     with sqlite3.connect(cache / "cache.sqlite") as conn:
         got = {t: {k for (k,) in conn.execute(f"SELECT key FROM {t}")} for t in TABLES}
         got["memo"] = set(conn.execute("SELECT path, start, stop FROM memo"))
-        got["used"] = set(conn.execute("SELECT gen, kind FROM used"))
+        got["marks"] = set(conn.execute("SELECT gen FROM marks"))
     conn.close()
     return got
 
@@ -92,7 +92,7 @@ def test_a_rebuild_keeps_only_the_entries_of_the_inputs_it_used(tmp_path, parsed
     assert len(before["records"] - after["records"]) == 16  # 6 changed, 10 deleted: gone
     assert len(before["memo"] - after["memo"]) == 10  # the changed files' rows are new ones
     assert len(after["records"]) == len(after["memo"]) == 143
-    assert after["used"] == set()
+    assert after["marks"] == set()
     # exactly what one build of the same inputs makes in a new cache (same output: checked)
     assert after == _fresh(root, tmp_path, "a", workers=1)
     assert tree_digest(out) == tree_digest(tmp_path / "clean-a")
@@ -212,7 +212,7 @@ def test_a_failed_build_leaves_the_cache_whole(tmp_path, failure, parsed):  # no
     failed = _entries(cache)
     for table in (*TABLES, "memo"):
         assert before[table] <= failed[table], table  # nothing dropped
-    assert failed["used"]  # its marks stay until a build succeeds
+    assert failed["marks"]  # its marks stay until a build succeeds
     parsed.clear()
     newsprep.build(root, out, workers=1, cache=cache)
     assert set(parsed) <= changed  # the unchanged inputs come from the cache
@@ -233,7 +233,7 @@ def test_no_prune_while_another_build_uses_the_cache(tmp_path):
         held = _entries(cache)
     finally:
         os.close(fd)
-    assert before["records"] < held["records"] and held["used"] == set()
+    assert before["records"] < held["records"] and held["marks"] == set()
     newsprep.build(root, out, workers=1, cache=cache)  # alone: pruned
     assert _entries(cache) == _fresh(root, tmp_path, "l", workers=1)
     assert tree_digest(out) == tree_digest(tmp_path / "clean-l")
@@ -258,3 +258,19 @@ def test_a_process_that_lost_its_marks_stops_the_prune(tmp_path):
     assert not cacheprune.incomplete(cache, 77).exists()
     newsprep.build(root, out, workers=1, cache=cache)
     assert len(_entries(cache)["records"]) == 38
+
+
+def test_rows_no_build_wrote_are_dropped(tmp_path):
+    """Rows the cache's own code would never use (a key of another length, a memo row of a
+    file that is not an input) go with the first successful build."""
+    root, out, cache = tmp_path / "raw", tmp_path / "ds", tmp_path / "cache"
+    _corpus(root, 30, seed=30)
+    newsprep.build(root, out, workers=1, cache=cache)
+    before = _entries(cache)
+    with sqlite3.connect(cache / "cache.sqlite") as conn:
+        conn.execute("INSERT INTO records VALUES (x'0102', x'00')")
+        conn.execute("INSERT INTO pages VALUES (?, x'00')", (b"k" * 16,))
+        conn.execute("INSERT INTO memo VALUES (?, 0, -1, x'00', x'00')", (b"/elsewhere.txt",))
+    conn.close()
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert _entries(cache) == before

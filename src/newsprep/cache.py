@@ -42,7 +42,7 @@ _TABLES = ("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)"
            "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS memo (path BLOB, start INTEGER, stop INTEGER, "
            "stat BLOB, digest BLOB, PRIMARY KEY (path, start, stop))",
-           cacheprune.USED_TABLE)
+           cacheprune.MARKS_TABLE)
 
 
 class CacheWarning(UserWarning):
@@ -82,8 +82,8 @@ class Cache:
         self._broken = False
         self._pending: dict[str, list[tuple]] = {"stats": [], "pages": [], "records": [],
                                                  "memo": []}
-        self._used: set[bytes] = set()  # keys asked or written, stored with each flush
-        self._used_memo: set[tuple] = set()  # stat-memo rows found valid or written
+        self._used: set[bytes] = set()  # keys asked or written (and of stat-memo rows found
+        # valid or written), stored with each flush
         self._open()
         if gen is None and not self._broken:
             try:  # released by close, or when a failed build lets the object go
@@ -187,7 +187,7 @@ class Cache:
         if before is None:
             return None
         if known is not None and known[0] == before:
-            self._used_memo.add(ident)
+            self._used.add(cacheprune.memo_key(*ident))
             return known[1]
         path, start, stop = ident
         try:
@@ -196,7 +196,7 @@ class Cache:
             return None
         if _stat_key(after) == before and time.time_ns() - after.st_mtime_ns > RACY_NS:
             self._pending["memo"].append((*ident, before, digest))
-            self._used_memo.add(ident)
+            self._used.add(cacheprune.memo_key(*ident))
         return digest
 
     def keys(self, root: Path, tasks: list) -> list[bytes | None]:
@@ -277,8 +277,8 @@ class Cache:
 
     def flush(self) -> None:
         pending, self._pending = self._pending, {name: [] for name in self._pending}
-        marks = cacheprune.mark_rows(self.gen, self._used, self._used_memo)
-        self._used, self._used_memo = set(), set()
+        marks = cacheprune.mark_rows(self.gen, self._used)
+        self._used = set()
         try:
             db = self._db()
             if db is None:
@@ -291,7 +291,7 @@ class Cache:
                                pending["records"])
                 db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?, ?)",
                                pending["memo"])
-                db.executemany("INSERT INTO used VALUES (?, ?, ?)", marks)
+                db.executemany("INSERT INTO marks VALUES (?, ?)", marks)
         except sqlite3.Error as exc:
             self._fail(exc)
 

@@ -2,13 +2,14 @@
 what that build used or made.
 
 Every process of a build notes the keys it asks of the cache or writes to it (statistics of
-groups, pages and records of inputs) and the stat-memo rows it finds valid or writes, and
-stores them with its flushes in the `used` table, under the build's generation (a random
-number). When the build has succeeded, its driver deletes every entry that none of those marks
-names, then the marks. A build that fails or is interrupted never prunes: it only adds entries
-(and leaves marks, which the next successful build drops), so a good cache is never emptied.
-Nor does a build prune when one of its processes could not write its marks (it leaves an
-`incomplete-GEN` file), or when it used nothing of the cache at all.
+groups, pages and records of inputs) and the stat-memo rows it finds valid or writes (by a hash
+of their path and range), and stores them with its flushes in the `marks` table, one row of
+16-byte keys per flush, under the build's generation (a random number). When the build has
+succeeded, its driver deletes every entry that none of those marks names, then the marks. A
+build that fails or is interrupted never prunes: it only adds entries (and leaves marks, which
+the next successful build drops), so a good cache is never emptied. Nor does a build prune when
+one of its processes could not write its marks (it leaves an `incomplete-GEN` file), or when it
+used nothing of the cache at all.
 
 Builds may share a cache folder: each holds a shared `flock` on `builds.lock` from its start,
 and a build prunes only if it can take that lock exclusively at its end (no other build is
@@ -24,13 +25,15 @@ from __future__ import annotations
 
 import fcntl
 import os
-import pickle
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+import xxhash
+
 LOCK = "builds.lock"
 KEY_BYTES = 16  # every key of stats, pages and records is an xxh3-128 digest
-USED_TABLE = "CREATE TABLE IF NOT EXISTS used (gen INTEGER, kind TEXT, value BLOB)"
+MARKS_TABLE = "CREATE TABLE IF NOT EXISTS marks (gen INTEGER, keys BLOB)"
 VACUUM_SHARE = 4  # free pages worth handing back: at least 1/VACUUM_SHARE of the file
 
 
@@ -59,14 +62,14 @@ def _alone(fd: int) -> bool:
     return True
 
 
-def mark_rows(gen: int, keys: set[bytes], idents: set[tuple]) -> list[tuple]:
-    """The rows of the `used` table for the keys and stat-memo rows a process used."""
-    rows = []
-    if keys:
-        rows.append((gen, "keys", b"".join(keys)))
-    if idents:
-        rows.append((gen, "memo", pickle.dumps(sorted(idents), protocol=5)))
-    return rows
+def memo_key(path: bytes, start: int, stop: int) -> bytes:
+    """The key that marks the stat-memo row of (a range of) a file as used."""
+    return xxhash.xxh3_128_digest(b"%s\x00%d\x00%d" % (path, start, stop))
+
+
+def mark_rows(gen: int, keys: set[bytes]) -> list[tuple]:
+    """The rows of the `marks` table for the keys a process used."""
+    return [(gen, b"".join(keys))] if keys else []
 
 
 def incomplete(folder: Path, gen: int) -> Path:
@@ -81,7 +84,7 @@ def finish(db: sqlite3.Connection, folder: Path, gen: int, lock: int) -> dict[st
     if flag.exists() or not _alone(lock):
         flag.unlink(missing_ok=True)
         with db:
-            db.execute("DELETE FROM used WHERE gen = ?", (gen,))
+            db.execute("DELETE FROM marks WHERE gen = ?", (gen,))
         return None
     pruned = prune(db, gen)
     for stale in Path(folder).glob("incomplete-*"):  # of builds that failed: none is running
@@ -91,18 +94,29 @@ def finish(db: sqlite3.Connection, folder: Path, gen: int, lock: int) -> dict[st
     return pruned
 
 
-def _marks(db: sqlite3.Connection, gen: int) -> tuple[set[bytes], set[tuple]] | None:
-    keys: set[bytes] = set()
-    idents: set[tuple] = set()
-    for kind, value in db.execute("SELECT kind, value FROM used WHERE gen = ?", (gen,)):
-        if kind == "keys":
-            keys.update(value[i: i + KEY_BYTES] for i in range(0, len(value), KEY_BYTES))
-        else:
-            try:
-                idents.update(map(tuple, pickle.loads(value)))
-            except Exception:  # noqa: BLE001 - damaged marks: prune nothing
-                return None
-    return (keys, idents) if keys or idents else None
+def _heads(joined: bytes) -> np.ndarray:
+    """The first 8 bytes of each 16-byte key, as integers: marks are matched on those (two keys
+    that shared them would only keep a dead entry)."""
+    return np.frombuffer(joined, "<u8")[::2]
+
+
+def _marks(db: sqlite3.Connection, gen: int) -> np.ndarray:
+    blobs = [value for (value,) in db.execute("SELECT keys FROM marks WHERE gen = ?", (gen,))
+             if len(value) % KEY_BYTES == 0]
+    return np.sort(_heads(b"".join(blobs)))
+
+
+def _unmarked(rows: list[tuple], keys: list[bytes], marks: np.ndarray) -> list[tuple]:
+    """The rows whose key (one for each row) is not among `marks` (sorted)."""
+    joined = b"".join(keys)
+    if len(joined) != KEY_BYTES * len(keys):  # keys not of newsprep's: those rows go
+        sized = [i for i, key in enumerate(keys) if len(key) == KEY_BYTES]
+        return [row for row, key in zip(rows, keys, strict=True) if len(key) != KEY_BYTES] + [
+            rows[i] for i in _unmarked(sized, [keys[i] for i in sized], marks)]
+    heads = _heads(joined)
+    at = np.searchsorted(marks, heads)
+    at[at == len(marks)] = 0
+    return [rows[i] for i in np.flatnonzero(marks[at] != heads)]
 
 
 def prune(db: sqlite3.Connection, gen: int) -> dict[str, int] | None:
@@ -112,19 +126,18 @@ def prune(db: sqlite3.Connection, gen: int) -> dict[str, int] | None:
     pruned: dict[str, int] | None = None
     with db:
         db.execute("BEGIN IMMEDIATE")
-        if marks is not None:
-            keys, idents = marks
+        if len(marks):
             pruned = {}
             for table in ("stats", "pages", "records"):
-                dead = [row for row in db.execute(f"SELECT key FROM {table}")
-                        if row[0] not in keys]
+                rows = db.execute(f"SELECT key FROM {table}").fetchall()
+                dead = _unmarked(rows, [key for (key,) in rows], marks)
                 db.executemany(f"DELETE FROM {table} WHERE key = ?", dead)
                 pruned[table] = len(dead)
-            dead = [row for row in db.execute("SELECT path, start, stop FROM memo")
-                    if row not in idents]
+            rows = db.execute("SELECT path, start, stop FROM memo").fetchall()
+            dead = _unmarked(rows, [memo_key(*row) for row in rows], marks)
             db.executemany("DELETE FROM memo WHERE path = ? AND start = ? AND stop = ?", dead)
             pruned["memo"] = len(dead)
-        db.execute("DELETE FROM used")
+        db.execute("DELETE FROM marks")
     return pruned
 
 
