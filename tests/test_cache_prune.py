@@ -274,3 +274,32 @@ def test_rows_no_build_wrote_are_dropped(tmp_path):
     conn.close()
     newsprep.build(root, out, workers=1, cache=cache)
     assert _entries(cache) == before
+
+
+class _HalfCachedEngine:
+    """Runs every other chunk without the cache, as a Ray node on another machine does, and
+    says so to the cache (`Cache.marks_incomplete`)."""
+
+    workers = 1
+
+    def map_ordered(self, fn, items, shared):
+        for i, item in enumerate(items):
+            if i % 2 and shared.get("cache") is not None:
+                shared["cache"].marks_incomplete()
+                yield fn({**shared, "cache": None}, item)
+            else:
+                yield fn(shared, item)
+
+
+def test_work_done_without_the_cache_stops_the_prune(tmp_path, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("newsprep.build"), "CHUNK_TASKS", 10)
+    root, out, cache = tmp_path / "raw", tmp_path / "ds", tmp_path / "cache"
+    _corpus(root, 40, seed=31)
+    newsprep.build(root, out, cache=cache, engine=_HalfCachedEngine())
+    first = _entries(cache)
+    newsprep.build(root, out, cache=cache, workers=1)  # all chunks through the cache
+    assert first["records"] < _entries(cache)["records"]
+    newsprep.build(root, out, cache=cache, engine=_HalfCachedEngine())
+    assert len(_entries(cache)["records"]) == 40  # the chunks made without it kept theirs
+    newsprep.build(root, tmp_path / "clean", workers=1)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")

@@ -132,9 +132,14 @@ class Cache:
             warnings.warn(f"incremental cache {self.folder} ignored: {exc}", CacheWarning,
                           stacklevel=3)
             if self._owner != os.getpid():  # a worker's marks are lost: no prune this time
-                with contextlib.suppress(OSError):
-                    cacheprune.incomplete(self.folder, self.gen).touch()
+                self.marks_incomplete()
         self._broken = True
+
+    def marks_incomplete(self) -> None:
+        """Some of this build's work did not go through the cache (a worker that lost it, a
+        Ray node on another machine): what it used is unknown, so the build will not prune."""
+        with contextlib.suppress(OSError):
+            cacheprune.incomplete(self.folder, self.gen).touch()
 
     def _db(self) -> sqlite3.Connection | None:
         if self._broken:
