@@ -62,7 +62,7 @@ def test_a_port_where_nothing_listens_fails_the_cli_in_one_line(tmp_path, refuse
         env["RAY_ADDRESS"] = address
     else:
         engine = f"ray:{address}"
-    # Ray alone would retry for about 14 minutes: the timeout of the run catches a regression.
+    # Ray alone retries for 820 s: the timeout of the run catches a regression.
     run = subprocess.run([sys.executable, "-c", CLI, "build", str(EXAMPLES), "--out", str(out),
                           "--engine", engine, "-q"], env=env, capture_output=True, text=True,
                          timeout=90)
