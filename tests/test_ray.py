@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 import newsprep
-from newsprep import synthetic
+from newsprep import cacheprune, synthetic
 from newsprep.cache import Cache, CacheWarning
 
 from .conftest import EXAMPLES
@@ -150,7 +150,8 @@ def test_the_cache_is_opened_only_where_it_is_the_same_folder_on_the_same_machin
 def test_chunks_made_where_the_cache_cannot_be_shared_are_made_afresh_with_a_warning(
         tmp_path, monkeypatch, local_ray):
     """As if the workers ran on another machine: the driver's notion of where the cache is does
-    not match theirs. They get no cache (a clean build's path) and the build warns."""
+    not match theirs. They get no cache (a clean build's path), the build warns and will not
+    prune the cache."""
     from newsprep import ray_engine
     from newsprep.ray_engine import RayEngine
 
@@ -163,10 +164,13 @@ def test_chunks_made_where_the_cache_cannot_be_shared_are_made_afresh_with_a_war
         assert list(engine.map_ordered(has_cache, range(3), {"cache": cache})) == [
             (0, True), (1, True), (2, True)]
         assert engine.uncached_chunks == 0
+        assert not cacheprune.incomplete(cache.folder, cache.gen).exists()
         monkeypatch.setattr(ray_engine, "_machine", lambda: "the-driver-elsewhere/boot")
         with pytest.warns(CacheWarning, match=r"3 of 3 chunks ran on Ray nodes that cannot share"):
             assert list(engine.map_ordered(has_cache, range(3), {"cache": cache})) == [
                 (0, False), (1, False), (2, False)]
         assert engine.uncached_chunks == 3
+        # what those chunks would have used is unknown: the build will not prune the cache
+        assert cacheprune.incomplete(cache.folder, cache.gen).exists()
     finally:
         cache.close()

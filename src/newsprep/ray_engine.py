@@ -80,7 +80,8 @@ class _CacheHere:
     """The build's cache as the Ray workers get it. A worker opens it only where it is the same
     folder on the same machine as the driver's (SQLite's locks hold between the processes of one
     machine, not across a network file system); elsewhere it runs without a cache, as a clean
-    build does, and never makes a cache folder of its own on that node."""
+    build does, and never makes a cache folder of its own on that node (the driver then keeps
+    the build from pruning the cache: `Cache.marks_incomplete`)."""
 
     def __init__(self, cache: Cache):
         self.state = cache.__getstate__()
@@ -305,6 +306,7 @@ class RayEngine:
             yield pickle.loads(row["result"])
         self.uncached_chunks += uncached
         if uncached:
+            cache.marks_incomplete()  # what those chunks would have used is unknown: no prune
             warnings.warn(f"incremental cache {cache.folder}: {uncached} of {len(jobs)} chunks "
                           "ran on Ray nodes that cannot share it (other machines); they were made "
                           "without it (same output)", CacheWarning, stacklevel=2)
