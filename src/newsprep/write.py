@@ -10,7 +10,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pyarrow as pa
@@ -180,14 +180,34 @@ def staged_output(out: Path, protect: Path | None = None):
 
 @contextmanager
 def build_lock(out: Path):
-    """An exclusive lock on `out`: a second build of the same folder fails at once, clearly."""
+    """An exclusive lock on `out`: a second build of the same folder fails at once, clearly.
+
+    The lock file (`.OUT.lock` beside `out`) is removed when the build ends. A build that
+    opened the file just before it was removed finds, once it holds its lock, that the file it
+    locked is no longer the one at the path, and starts over with a new file."""
     lock_path = out.parent / f".{out.name}.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise NewsprepError(f"{out}: another newsprep build is writing this folder") from None
+        if _same_file(fd, lock_path):
+            break
+        os.close(fd)  # removed by the build that held it: lock the file there now
+    try:
         yield
     finally:
+        with suppress(FileNotFoundError):
+            lock_path.unlink()  # still holding the lock: no other build can be inside
         os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    here = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (here.st_dev, here.st_ino)
