@@ -303,3 +303,25 @@ def test_work_done_without_the_cache_stops_the_prune(tmp_path, monkeypatch):
     assert len(_entries(cache)["records"]) == 40  # the chunks made without it kept theirs
     newsprep.build(root, tmp_path / "clean", workers=1)
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
+def test_a_failed_build_kept_alive_does_not_hold_off_later_prunes(tmp_path, monkeypatch):
+    """A failed build's cache is never closed; kept alive (a traceback in a notebook), it would
+    hold its build lock. The next build of the same process and folder releases it."""
+    import newsprep.cache as cache_mod
+
+    kept = []
+    real = cache_mod.open_cache
+    build_module = importlib.import_module("newsprep.build")
+    monkeypatch.setattr(build_module, "open_cache",
+                        lambda *a: kept.append(real(*a)) or kept[-1])
+    root, out, cache = tmp_path / "raw", tmp_path / "ds", tmp_path / "cache"
+    _corpus(root, 40, seed=32)
+    newsprep.build(root, out, workers=1, cache=cache)
+    _churn(root, random.Random(7), change=3, delete=3, add=0)
+    with pytest.MonkeyPatch.context() as mp, pytest.raises(_fail_at_write(mp)):
+        newsprep.build(root, out, workers=1, cache=cache)
+    newsprep.build(root, out, workers=1, cache=cache)
+    assert len(kept) == 3 and kept[1].pruned is None  # the failed build's, still alive
+    assert kept[2].pruned is not None and kept[2].pruned["records"] == 6
+    assert len(_entries(cache)["records"]) == 37

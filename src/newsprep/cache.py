@@ -36,6 +36,7 @@ from newsprep.parse import Line, Page
 
 _DB = "cache.sqlite"
 RACY_NS = 2_000_000_000
+_HELD: dict[str, weakref.finalize] = {}  # folder -> release of this process's build lock
 _IN_BLOCK = 500  # values asked of SQLite at once
 _TABLES = ("CREATE TABLE IF NOT EXISTS stats (key BLOB PRIMARY KEY, value BLOB)",
            "CREATE TABLE IF NOT EXISTS pages (key BLOB PRIMARY KEY, value BLOB)",
@@ -86,11 +87,21 @@ class Cache:
         # valid or written), stored with each flush
         self._open()
         if gen is None and not self._broken:
-            try:  # released by close, or when a failed build lets the object go
-                self._lock = cacheprune.hold(self.folder)
-                self._unlock = weakref.finalize(self, os.close, self._lock)
+            try:
+                self._hold()
             except OSError as exc:
                 self._fail(exc)
+
+    def _hold(self) -> None:
+        """Take the cache's shared build lock, released by close or when the object goes. A
+        lock this process still holds for the same folder is of a build that failed (its
+        cache never closed, perhaps kept alive by a traceback): released first."""
+        key = os.path.abspath(self.folder)
+        stale = _HELD.pop(key, None)
+        if stale is not None:
+            stale()
+        self._lock = cacheprune.hold(self.folder)
+        self._unlock = _HELD[key] = weakref.finalize(self, os.close, self._lock)
 
     def _open(self) -> None:
         try:
@@ -306,13 +317,17 @@ class Cache:
         self.flush()
         try:
             db = self._db()
-            if db is not None and self._unlock is not None and self._owner == os.getpid():
+            if (db is not None and self._unlock is not None and self._unlock.alive
+                    and self._owner == os.getpid()):
                 self.pruned = cacheprune.finish(db, self.folder, self.gen, self._lock)
         except (OSError, sqlite3.Error) as exc:
             self._fail(exc)
         finally:
             if self._unlock is not None and self._owner == os.getpid():
                 self._unlock()
+                key = os.path.abspath(self.folder)
+                if _HELD.get(key) is self._unlock:
+                    del _HELD[key]
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
