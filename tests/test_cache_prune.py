@@ -11,6 +11,7 @@ import os
 import random
 import sqlite3
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,13 @@ def test_rows_no_build_wrote_are_dropped(tmp_path):
         conn.execute("INSERT INTO memo VALUES (?, 0, -1, x'00', x'00')", (b"/elsewhere.txt",))
     conn.close()
     newsprep.build(root, out, workers=1, cache=cache)
+    assert _entries(cache) == before
+    with sqlite3.connect(cache / "cache.sqlite") as conn:  # not even of newsprep's types
+        conn.execute("INSERT INTO memo VALUES ('text', 'a', 'b', x'00', x'00')")
+    conn.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        newsprep.build(root, out, workers=1, cache=cache)
     assert _entries(cache) == before
 
 

@@ -320,7 +320,7 @@ class Cache:
             if (db is not None and self._unlock is not None and self._unlock.alive
                     and self._owner == os.getpid()):
                 self.pruned = cacheprune.finish(db, self.folder, self.gen, self._lock)
-        except (OSError, sqlite3.Error) as exc:
+        except Exception as exc:  # noqa: BLE001 - never fatal: a rebuild only re-makes more
             self._fail(exc)
         finally:
             if self._unlock is not None and self._owner == os.getpid():

@@ -67,6 +67,16 @@ def memo_key(path: bytes, start: int, stop: int) -> bytes:
     return xxhash.xxh3_128_digest(b"%s\x00%d\x00%d" % (path, start, stop))
 
 
+def _memo_keys(rows: list[tuple]) -> list[bytes]:
+    keys = []
+    for row in rows:
+        try:
+            keys.append(memo_key(*row))
+        except TypeError:  # not a row newsprep writes: it goes
+            keys.append(b"")
+    return keys
+
+
 def mark_rows(gen: int, keys: set[bytes]) -> list[tuple]:
     """The rows of the `marks` table for the keys a process used."""
     return [(gen, b"".join(keys))] if keys else []
@@ -134,7 +144,7 @@ def prune(db: sqlite3.Connection, gen: int) -> dict[str, int] | None:
                 db.executemany(f"DELETE FROM {table} WHERE key = ?", dead)
                 pruned[table] = len(dead)
             rows = db.execute("SELECT path, start, stop FROM memo").fetchall()
-            dead = _unmarked(rows, [memo_key(*row) for row in rows], marks)
+            dead = _unmarked(rows, _memo_keys(rows), marks)
             db.executemany("DELETE FROM memo WHERE path = ? AND start = ? AND stop = ?", dead)
             pruned["memo"] = len(dead)
         db.execute("DELETE FROM marks")
