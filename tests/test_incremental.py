@@ -126,6 +126,9 @@ def test_deleted_inputs(tmp_path, parsed):
     parsed.clear()
     summary = newsprep.build(root, out, workers=1, cache=cache)
     assert parsed == [] and summary.records == 110
+    with sqlite3.connect(cache / "cache.sqlite") as conn:  # the deleted inputs' are pruned
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 110
+    conn.close()
     _same_as_clean(root, out, tmp_path)
 
 
