@@ -1,8 +1,11 @@
 """What pass 1 read, kept on local disk for pass 2: the raw articles (and quarantines) of one
 chunk, in order, so pass 2 neither reads nor decodes the inputs a second time. One file per
-chunk of pickled groups `(task index, items)`; deleted once pass 2 has read it. With the
-incremental cache, a first group `(-1, keys)` holds the cache key of every task, and the
-inputs pass 1 took from the cache are not in it: pass 2 reads them itself if it needs them."""
+chunk, deleted once pass 2 has read it, of pickled records, each a list of `(task index,
+items)` pieces holding about GROUP items in all: many small tasks (a `.txt` file is one
+article) share a record, a big task (a JSON Lines range) spans several, in consecutive pieces.
+With the incremental cache, a first record `[(-1, keys)]` holds the cache key of every task,
+and the inputs pass 1 took from the cache are not in it: pass 2 reads them itself if it needs
+them."""
 
 from __future__ import annotations
 
@@ -11,42 +14,48 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-GROUP = 256  # items pickled together
+GROUP = 256  # items pickled together (one pickle call per article costs more than the article)
 
 
 class SpillWriter:
     def __init__(self, path: Path):
         self._fh: IO[bytes] = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self._record: list[tuple[int, list]] = []
+        self._held = 0  # items in the record
 
     def keys(self, keys: list[bytes | None]) -> None:
         """The cache keys of the chunk's tasks (before any item)."""
-        self._dump(-1, keys)
+        pickle.dump([(-1, keys)], self._fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def items(self, index: int, items: Iterable[Any]) -> Iterator[Any]:
-        """Pass `items` through, spilling them as task `index`."""
-        group: list = []
-        dumped = False
+        """Pass `items` through, spilling them as task `index` (a task with no item too)."""
+        piece: list = []
+        self._record.append((index, piece))
         for item in items:
-            group.append(item)
-            if len(group) >= GROUP:
-                self._dump(index, group)
-                group, dumped = [], True
+            piece.append(item)
+            self._held += 1
+            if self._held >= GROUP:
+                self._dump()
+                piece = []
+                self._record.append((index, piece))
             yield item
-        if group or not dumped:
-            self._dump(index, group)
 
-    def _dump(self, index: int, group: list) -> None:
-        pickle.dump((index, group), self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+    def _dump(self) -> None:
+        pickle.dump(self._record, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._record, self._held = [], 0
 
     def close(self) -> None:
+        if self._record:
+            self._dump()
         self._fh.close()
 
 
 def _groups(path: Path) -> Iterator[tuple[int, list]]:
+    """The `(task index, items)` pieces of the spill file, in order."""
     with open(path, "rb") as fh:
         while True:
             try:
-                yield pickle.load(fh)
+                yield from pickle.load(fh)
             except EOFError:
                 return
 
