@@ -65,3 +65,15 @@ def test_edge_keys_and_word_bytes_of_unicode_text(texts):
     for text in texts:
         words = word_bytes(text).decode("utf-8", "surrogatepass").split(" ")
         assert set(words) - {""} == set(_TOKEN.findall(text.lower()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(UNICODE, st.integers(1, 40))
+def test_both_ways_of_cutting_unicode_words_agree(text, times):
+    """Few non-ASCII characters: a codec error handler; many: one regex pass. Same bytes."""
+    text = text * times  # long texts too, with many runs of non-ASCII characters
+    for table in (T.UTF8_KEY, T.UTF8_WORDS):
+        by_regex = T._NON_ASCII_NON_WORD.sub(" ", text).encode(
+            "utf-8", "surrogatepass").translate(table)
+        assert text.encode("ascii", "newsprep.words").translate(table) == by_regex
+        assert T.words_as_bytes(text, table) == by_regex

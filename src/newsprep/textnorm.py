@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -26,6 +27,10 @@ UTF8_WORDS = ASCII_WORDS[:128] + bytes(range(128, 256))
 # A non-ASCII character that is not a word character (a curly quote, a dash, a no-break space):
 # made a space, the rest of the text can be cut into words by a byte table as ASCII is.
 _NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
+# Below this many extra UTF-8 bytes (about one per non-ASCII character), the few non-ASCII runs
+# are mapped by a codec error handler; above, one regex pass over the text costs less.
+FEW_NON_ASCII = 256
+_CHAR_BYTES: dict[str, bytes] = {}  # a non-ASCII character: its UTF-8 if a word character, else " "
 
 
 def words_as_bytes(text: str, table: bytes) -> bytes:
@@ -33,7 +38,28 @@ def words_as_bytes(text: str, table: bytes) -> bytes:
     runs of spaces, by `table` (UTF8_KEY or UTF8_WORDS, which also lower-case ASCII). A
     non-ASCII character is a word character or becomes a space; a word character's bytes are
     kept whole (they are all >= 0x80), so no word is cut and none is joined to another."""
+    if len(text.encode("utf-8", "surrogatepass")) - len(text) <= FEW_NON_ASCII:
+        return text.encode("ascii", "newsprep.words").translate(table)
     return _NON_ASCII_NON_WORD.sub(" ", text).encode("utf-8", "surrogatepass").translate(table)
+
+
+def _word_char_bytes(err: UnicodeError) -> tuple[bytes, int]:
+    r"""Codec error handler "newsprep.words": a run of non-ASCII characters as the UTF-8 of its
+    word characters (`\w`: str.isalnum, "_" being ASCII) and a space for each other one."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    out = []
+    for ch in err.object[err.start: err.end]:
+        b = _CHAR_BYTES.get(ch)
+        if b is None:
+            b = ch.encode("utf-8", "surrogatepass") if ch.isalnum() else b" "
+            if len(_CHAR_BYTES) < 1 << 16:
+                _CHAR_BYTES[ch] = b
+        out.append(b)
+    return b"".join(out), err.end
+
+
+codecs.register_error("newsprep.words", _word_char_bytes)
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
