@@ -67,13 +67,20 @@ def test_edge_keys_and_word_bytes_of_unicode_text(texts):
         assert set(words) - {""} == set(_TOKEN.findall(text.lower()))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(UNICODE, st.integers(1, 40))
 def test_both_ways_of_cutting_unicode_words_agree(text, times):
-    """Few non-ASCII characters: a codec error handler; many: one regex pass. Same bytes."""
+    """Few non-ASCII characters: a codec error handler, folding run by run; many: the text
+    folded whole, then one regex pass. Same bytes, for each table and fold."""
     text = text * times  # long texts too, with many runs of non-ASCII characters
+    few = T.FEW_NON_ASCII
     for table in (T.UTF8_KEY, T.UTF8_WORDS):
-        by_regex = T._NON_ASCII_NON_WORD.sub(" ", text).encode(
-            "utf-8", "surrogatepass").translate(table)
-        assert text.encode("ascii", "newsprep.words").translate(table) == by_regex
-        assert T.words_as_bytes(text, table) == by_regex
+        for fold in (None, "casefold", "lower"):
+            folded = text if fold is None else getattr(text, fold)()
+            want = T._NON_ASCII_NON_WORD.sub(" ", folded).encode(
+                "utf-8", "surrogatepass").translate(table)
+            try:
+                for T.FEW_NON_ASCII in (10**9, -1):  # the handler, then the regex
+                    assert T.words_as_bytes(text, table, fold) == want, (fold, T.FEW_NON_ASCII)
+            finally:
+                T.FEW_NON_ASCII = few

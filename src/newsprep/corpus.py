@@ -62,7 +62,7 @@ def edge_bytes(texts: list[str]) -> bytes:
     if joined.isascii():
         out = joined.encode("ascii").translate(_KEY_BYTES)
     else:
-        out = words_as_bytes(unicodedata.normalize("NFKC", joined).casefold(), _UTF8_KEY_BYTES)
+        out = words_as_bytes(unicodedata.normalize("NFKC", joined), _UTF8_KEY_BYTES, "casefold")
     if out.count(b"\n") == len(texts) - 1:
         return out
     return "\n".join(map(title_key, texts)).encode("utf-8", "surrogatepass")
@@ -106,7 +106,7 @@ def word_bytes(text: str) -> bytes:
     """The words of `vocabulary(text)`, with repeats, as bytes between runs of spaces."""
     if text.isascii():
         return text.encode("ascii").translate(_WORD_BYTES)
-    return words_as_bytes(text.lower(), UTF8_WORDS)
+    return words_as_bytes(text, UTF8_WORDS, "lower")
 
 
 def word_key(word: str) -> int:

@@ -30,36 +30,52 @@ _NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
 # Below this many extra UTF-8 bytes (about one per non-ASCII character), the few non-ASCII runs
 # are mapped by a codec error handler; above, one regex pass over the text costs less.
 FEW_NON_ASCII = 256
-_CHAR_BYTES: dict[str, bytes] = {}  # a non-ASCII character: its UTF-8 if a word character, else " "
+_FOLDS = {None: None, "casefold": str.casefold, "lower": str.lower}
 
 
-def words_as_bytes(text: str, table: bytes) -> bytes:
-    r"""The words of `text` (`\w` runs, or `[^\W_]` runs with UTF8_KEY) as UTF-8 bytes between
-    runs of spaces, by `table` (UTF8_KEY or UTF8_WORDS, which also lower-case ASCII). A
-    non-ASCII character is a word character or becomes a space; a word character's bytes are
-    kept whole (they are all >= 0x80), so no word is cut and none is joined to another."""
+def words_as_bytes(text: str, table: bytes, fold: str | None = None) -> bytes:
+    r"""The words of `text` (`\w` runs with UTF8_WORDS, `[^\W_]` runs with UTF8_KEY), case-folded
+    by `fold` ("casefold" or "lower", as `text.casefold()` or `text.lower()` would; None: `text`
+    is folded already), as UTF-8 bytes between runs of spaces. `table` lower-cases ASCII; a
+    non-ASCII character becomes its UTF-8 (a word character: its bytes are all >= 0x80, so no
+    word is cut and none is joined to another) or a space."""
+    if fold == "lower" and "\u03a3" in text:
+        text, fold = text.lower(), None  # Σ lower-cases by its neighbours: no run by run
     if len(text.encode("utf-8", "surrogatepass")) - len(text) <= FEW_NON_ASCII:
-        return text.encode("ascii", "newsprep.words").translate(table)
+        underscore = table[95] != 32  # "_" is a word character of UTF8_WORDS, not of UTF8_KEY
+        return text.encode("ascii", f"newsprep.words.{fold}.{underscore:d}").translate(table)
+    if fold is not None:
+        text = _FOLDS[fold](text)
     return _NON_ASCII_NON_WORD.sub(" ", text).encode("utf-8", "surrogatepass").translate(table)
 
 
-def _word_char_bytes(err: UnicodeError) -> tuple[bytes, int]:
-    r"""Codec error handler "newsprep.words": a run of non-ASCII characters as the UTF-8 of its
-    word characters (`\w`: str.isalnum, "_" being ASCII) and a space for each other one."""
-    if not isinstance(err, UnicodeEncodeError):
-        raise err
-    out = []
-    for ch in err.object[err.start: err.end]:
-        b = _CHAR_BYTES.get(ch)
-        if b is None:
-            b = ch.encode("utf-8", "surrogatepass") if ch.isalnum() else b" "
-            if len(_CHAR_BYTES) < 1 << 16:
-                _CHAR_BYTES[ch] = b
-        out.append(b)
-    return b"".join(out), err.end
+def _run_handler(fold, underscore: bool):
+    r"""A codec error handler: a run of non-ASCII characters, folded by `fold` (char by char, as
+    casefold always is and lower is but for Σ), as the UTF-8 of its word characters and a space
+    for each other one; what folding makes ASCII is judged as the table would (`\w` or not).
+    Runs recur ("“", "’s" and "—" make most of them): their bytes are kept by run."""
+    known: dict[str, bytes] = {}
+
+    def handler(err: UnicodeError) -> tuple[bytes, int]:
+        if not isinstance(err, UnicodeEncodeError):
+            raise err
+        run = err.object[err.start: err.end]
+        out = known.get(run)
+        if out is None:
+            chars = run if fold is None else fold(run)
+            out = b"".join(ch.encode("utf-8", "surrogatepass")
+                           if ch.isalnum() or underscore and ch == "_" else b" " for ch in chars)
+            if len(known) < 1 << 16 and len(run) <= 8:
+                known[run] = out
+        return out, err.end
+
+    return handler
 
 
-codecs.register_error("newsprep.words", _word_char_bytes)
+for _name, _fold in _FOLDS.items():
+    for _underscore in (False, True):
+        codecs.register_error(f"newsprep.words.{_name}.{_underscore:d}",
+                              _run_handler(_fold, _underscore))
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
@@ -94,10 +110,10 @@ def title_key(text: str) -> str:
     Same as " ".join(_WORD.findall(fold(text))): the words never contain whitespace, so the
     whitespace collapsing of `fold` is skipped; ASCII is NFKC-stable and casefolds as lower()."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).casefold()
+        text = unicodedata.normalize("NFKC", text)
         if not text.isascii():
-            return " ".join(words_as_bytes(text, UTF8_KEY).decode("utf-8", "surrogatepass")
-                            .split())
+            return " ".join(words_as_bytes(text, UTF8_KEY, "casefold").decode(
+                "utf-8", "surrogatepass").split())
     # a letter or digit is kept lower-cased, all else splits: the same words
     return " ".join(text.encode("ascii").translate(ASCII_KEY).decode("ascii").split())
 
@@ -133,7 +149,7 @@ def vocabulary(text: str) -> set[str]:
     tables, not a regex: one pass on ASCII, two otherwise (see `words_as_bytes`)."""
     if text.isascii():  # `\w` on ASCII: letters, digits, "_"
         return set(text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split())
-    return set(words_as_bytes(text.lower(), UTF8_WORDS).decode("utf-8", "surrogatepass").split())
+    return set(words_as_bytes(text, UTF8_WORDS, "lower").decode("utf-8", "surrogatepass").split())
 
 
 _FORM_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ies", "ied", "ation", "ations")
