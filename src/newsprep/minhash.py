@@ -9,6 +9,7 @@ of equal signature values (16 bits of each are kept for that)."""
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from functools import cache
 
@@ -108,14 +109,37 @@ class _Powers:
 _POW, _POW_INV = _Powers(_P), _Powers(_P_INV)
 
 
+def _run_bytes(err: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler "newsprep.minhash": a run of non-ASCII characters lower-cased (char by
+    char: the text holds no Σ), UTF-8, the punctuation of _PUNCT_CHARS a space."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    run = err.object[err.start: err.end]
+    out = _RUNS.get(run)
+    if out is None:
+        out = b"".join(b" " if ch in _PUNCT_CHARS else ch.encode("utf-8", "surrogatepass")
+                       for ch in run.lower())
+        if len(_RUNS) < 1 << 16 and len(run) <= 8:
+            _RUNS[run] = out
+    return out, err.end
+
+
+_RUNS: dict[str, bytes] = {}
+codecs.register_error("newsprep.minhash", _run_bytes)
+
+
 def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
-    space, with a space before and after; and the byte length of each text."""
+    space, with a space before and after; and the byte length of each text. A text with few
+    non-ASCII characters (and no Σ, which lower-cases by its neighbours) has its runs of them
+    lower-cased and blanked by a codec error handler; others whole, then blanked below."""
     parts = [b""]
     wide = False
     for t in texts:
         if t.isascii():
             parts.append(t.encode("ascii"))
+        elif "\u03a3" not in t and len(t.encode("utf-8", "surrogatepass")) - len(t) <= 256:
+            parts.append(t.encode("ascii", "newsprep.minhash"))
         else:
             parts.append(t.lower().encode("utf-8", "surrogatepass"))
             wide = True
