@@ -9,11 +9,12 @@ of equal signature values (16 bits of each are kept for that)."""
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+
+from newsprep.textnorm import register_run_handler
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
@@ -109,23 +110,9 @@ class _Powers:
 _POW, _POW_INV = _Powers(_P), _Powers(_P_INV)
 
 
-def _run_bytes(err: UnicodeError) -> tuple[bytes, int]:
-    """Codec error handler "newsprep.minhash": a run of non-ASCII characters lower-cased (char by
-    char: the text holds no Σ), UTF-8, the punctuation of _PUNCT_CHARS a space."""
-    if not isinstance(err, UnicodeEncodeError):
-        raise err
-    run = err.object[err.start: err.end]
-    out = _RUNS.get(run)
-    if out is None:
-        out = b"".join(b" " if ch in _PUNCT_CHARS else ch.encode("utf-8", "surrogatepass")
-                       for ch in run.lower())
-        if len(_RUNS) < 1 << 16 and len(run) <= 8:
-            _RUNS[run] = out
-    return out, err.end
-
-
-_RUNS: dict[str, bytes] = {}
-codecs.register_error("newsprep.minhash", _run_bytes)
+# A run of non-ASCII characters lower-cased (char by char: the texts given it hold no Σ), UTF-8,
+# the punctuation of _PUNCT_CHARS a space (`_token_bytes`).
+register_run_handler("newsprep.minhash", str.lower, lambda ch: ch not in _PUNCT_CHARS)
 
 
 def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:

@@ -49,10 +49,11 @@ def words_as_bytes(text: str, table: bytes, fold: str | None = None) -> bytes:
     return _NON_ASCII_NON_WORD.sub(" ", text).encode("utf-8", "surrogatepass").translate(table)
 
 
-def _run_handler(fold, underscore: bool):
-    r"""A codec error handler: a run of non-ASCII characters, folded by `fold` (char by char, as
-    casefold always is and lower is but for Σ), as the UTF-8 of its word characters and a space
-    for each other one; what folding makes ASCII is judged as the table would (`\w` or not).
+def register_run_handler(name: str, fold, kept) -> None:
+    """Register the codec error handler `name`: a run of non-ASCII characters, folded by `fold`
+    (None, or str.casefold or str.lower: char by char, as casefold always is and lower is but
+    for Σ, which callers keep out), each character as its UTF-8 if `kept(ch)`, else a space. So
+    `text.encode("ascii", name)` maps the few non-ASCII runs of a text and copies the rest in C.
     Runs recur ("“", "’s" and "—" make most of them): their bytes are kept by run."""
     known: dict[str, bytes] = {}
 
@@ -63,19 +64,22 @@ def _run_handler(fold, underscore: bool):
         out = known.get(run)
         if out is None:
             chars = run if fold is None else fold(run)
-            out = b"".join(ch.encode("utf-8", "surrogatepass")
-                           if ch.isalnum() or underscore and ch == "_" else b" " for ch in chars)
+            out = b"".join(ch.encode("utf-8", "surrogatepass") if kept(ch) else b" "
+                           for ch in chars)
             if len(known) < 1 << 16 and len(run) <= 8:
                 known[run] = out
         return out, err.end
 
-    return handler
+    codecs.register_error(name, handler)
 
 
-for _name, _fold in _FOLDS.items():
-    for _underscore in (False, True):
-        codecs.register_error(f"newsprep.words.{_name}.{_underscore:d}",
-                              _run_handler(_fold, _underscore))
+def _word_char(ch: str) -> bool:  # `\w`; what folding makes ASCII is judged as `\w` too
+    return ch.isalnum() or ch == "_"
+
+
+for _name, _fold in _FOLDS.items():  # by fold and by table: "_" a word character or not
+    register_run_handler(f"newsprep.words.{_name}.0", _fold, str.isalnum)
+    register_run_handler(f"newsprep.words.{_name}.1", _fold, _word_char)
 
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before being
