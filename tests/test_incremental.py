@@ -265,3 +265,29 @@ def test_one_record_of_an_unchanged_jsonl_range_is_remade(tmp_path, made):
     assert "feed.jsonl:31" in made and len(made) < 10
     assert _row(out, "feed.jsonl:31")["trailer_lines"] == ["Coast residents stay indoors"]
     _same_as_clean(root, out, tmp_path)
+
+
+def test_the_summary_tells_what_the_cache_reused_but_build_json_does_not(tmp_path):
+    """`summary.cache` (and the CLI's --json and table): records reused and made, entries
+    pruned. About the run, so never in build.json: the folder equals a clean build's."""
+    from typer.testing import CliRunner
+
+    from newsprep.cli import app
+
+    root = tmp_path / "raw"
+    synthetic.write_txt(root, 40, seed=21)
+    out, cache = tmp_path / "ds", tmp_path / "cache"
+    first = newsprep.build(root, out, workers=2, cache=cache)
+    assert first.cache == {"records_reused": 0, "records_made": 40, "entries_pruned": 0}
+    _change(root)  # two inputs changed, one added
+    res = CliRunner().invoke(app, ["build", str(root), "--out", str(out), "--cache", str(cache),
+                                   "--json"])
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.stdout)["cache"]
+    assert got["records_made"] >= 3 and got["records_reused"] + got["records_made"] == 41
+    assert got["entries_pruned"] >= 2  # the records and pages of the two changed inputs
+    assert "cache" not in json.loads((out / "build.json").read_text())
+    again = newsprep.build(root, out, workers=1, cache=cache)
+    assert again.cache == {"records_reused": 41, "records_made": 0, "entries_pruned": 0}
+    assert newsprep.build(root, tmp_path / "clean", workers=1).cache is None
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")

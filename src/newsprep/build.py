@@ -126,6 +126,9 @@ def build(input: str | Path, out: str | Path, *, checks: str | Path | None = Non
         with _timed(timings, "docs"):
             if store is not None:
                 store.close()
+                pruned = store.pruned  # entries deleted, per table; None: not pruned
+                summary.cache["entries_pruned"] = (None if pruned is None else sum(
+                    n for table, n in pruned.items() if table != "vacuumed"))
             summary.files = {f: (stage / f).stat().st_size
                              for files in split_files.values() for f in files}
             summary.write(stage)
@@ -231,6 +234,9 @@ def _records(stage: Path, inv: Inventory, chunks, spills, eng: Engine, shared,
     summary.inputs += int(keep.sum()) + sum(inv.ignored.values())
     index = DuplicateIndex(shared["cfg"])
     sizes = [sum(m.rows for m in ms) for ms in metas]
+    if shared.get("cache") is not None:
+        reused = sum(m.reused for ms in metas for m in ms)
+        summary.cache = {"records_reused": reused, "records_made": sum(sizes) - reused}
     flat = [m for ms in metas for m in ms if m.rows]
     metas.clear()
     if flat:

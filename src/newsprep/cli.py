@@ -88,7 +88,10 @@ def build(
     except NewsprepError as exc:
         raise fail(exc) from None
     if as_json:
-        out_console().print_json(json.dumps(summary.to_dict()))
+        data = summary.to_dict()
+        if summary.cache is not None:  # about this run, so not in build.json
+            data["cache"] = summary.cache
+        out_console().print_json(json.dumps(data))
     else:
         out_console().print(summary.table())
         out_console().print(f"wrote {out}")

@@ -42,6 +42,7 @@ class ChunkMeta:
     content_h: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.uint64))
     keys: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint64))
     sig16: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.uint16))
+    reused: int = 0  # rows taken whole from the incremental cache
 
     @property
     def rows(self) -> int:
@@ -263,6 +264,7 @@ class _Batches:
         self.quarantined: list[Quarantined] = []
         self.slots: dict[int, tuple[Entry, int]] = {}  # row -> (entry, item) awaiting keys
         self.waiting: list[tuple[bytes, Entry]] = []
+        self.reused = 0  # rows of the batch reused from the cache (they come with their keys)
 
     def add(self, item, keys: Keys | None = None, entry: Entry | None = None,
             slot: int = 0) -> Iterator[tuple[pa.Table, ChunkMeta]]:
@@ -271,6 +273,7 @@ class _Batches:
             return
         if keys is None and entry is not None:
             self.slots[len(self.rows)] = (entry, slot)
+        self.reused += keys is not None
         self.rows.append(item)
         self.keys.append(keys)
         if len(self.rows) >= BATCH_ROWS:
@@ -289,9 +292,11 @@ class _Batches:
         # without a cache no row's keys are kept: all computed as arrays at once
         batch = _batch(self.rows, self.quarantined, self.cfg,
                        self.keys if self.cache is not None else None)
+        batch[1].reused = self.reused
         for row, (entry, slot) in self.slots.items():
             entry.keys[slot] = self.keys[row]
         self.rows, self.keys, self.quarantined, self.slots = [], [], [], {}
+        self.reused = 0
         waiting, self.waiting = self.waiting, []
         for key, entry in waiting:
             self.store(key, entry)

@@ -24,6 +24,9 @@ class BuildSummary:
     files: dict[str, int] = field(default_factory=dict)  # data file -> bytes: the folder's manifest
     newsprep_version: str = ""
     config_hash: str = ""
+    # With the incremental cache: records reused and made, cache entries pruned. About this run,
+    # not the dataset: never in build.json (a rebuild's folder equals a clean build's).
+    cache: dict | None = field(default=None, compare=False)
 
     @property
     def n_quarantined(self) -> int:
@@ -92,4 +95,10 @@ class BuildSummary:
             if self.flags.get(code):
                 t.add_row(f"flag {code}", str(self.flags[code]))
         t.add_row("reconciles", "yes" if self.reconciles else "NO")
+        if self.cache is not None:
+            t.add_row("cache: records reused", str(self.cache["records_reused"]))
+            t.add_row("cache: records made", str(self.cache["records_made"]))
+            pruned = self.cache.get("entries_pruned")
+            t.add_row("cache: entries pruned", "none (not pruned)" if pruned is None
+                      else str(pruned))
         return t
