@@ -117,3 +117,29 @@ def _call_time(shared, item):
     import time
 
     return time.time()
+
+
+def test_default_workers_follow_a_containers_cpu_quota(tmp_path, monkeypatch):
+    """A container limited to 2.5 CPUs (cgroup v2 `cpu.max`, or v1 quota files) gets 3
+    workers, not one per core of the host; no quota, or "max": the CPUs it may run on."""
+    import os
+
+    from newsprep import engine
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert engine.default_workers(tmp_path) == 64  # no cgroup files at all
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert engine.default_workers(tmp_path) == 64
+    (tmp_path / "cpu.max").write_text("250000 100000\n")
+    assert engine.default_workers(tmp_path) == 3
+    (tmp_path / "cpu.max").unlink()
+    v1 = tmp_path / "cpu,cpuacct"
+    v1.mkdir()
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    assert engine.default_workers(tmp_path) == 64
+    (v1 / "cpu.cfs_quota_us").write_text("100000\n")
+    assert engine.default_workers(tmp_path) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    (v1 / "cpu.cfs_quota_us").write_text("800000\n")
+    assert engine.default_workers(tmp_path) == 1  # never more than the CPUs it may run on

@@ -10,6 +10,7 @@ import multiprocessing as mp
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, Protocol
 
 _STATE: dict[str, Any] = {}
@@ -41,11 +42,36 @@ def state() -> dict[str, Any]:
     return _STATE
 
 
-def default_workers() -> int:
+def default_workers(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The CPUs this process may use: those it may run on, fewer where a container's CPU quota
+    (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`) allows less, rounded up. A container limited
+    to 2 CPUs on a 64-core host gets 2 workers, not 64 (each worker holds its own memory)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    quota = _cpu_quota(cgroup)
+    return max(1, min(cpus, quota)) if quota is not None else cpus
+
+
+def _cpu_quota(root: Path) -> int | None:
+    """CPUs allowed by the cgroup CPU quota at `root` (quota / period, rounded up); None where
+    there is no quota or it cannot be read."""
+    for quota_file, period_file in ((root / "cpu.max", None),
+                                    (root / "cpu" / "cpu.cfs_quota_us",
+                                     root / "cpu" / "cpu.cfs_period_us"),
+                                    (root / "cpu,cpuacct" / "cpu.cfs_quota_us",
+                                     root / "cpu,cpuacct" / "cpu.cfs_period_us")):
+        try:
+            fields = quota_file.read_text().split()
+            if period_file is not None:
+                fields.append(period_file.read_text().strip())
+            quota, period = int(fields[0]), int(fields[1])
+        except (OSError, ValueError, IndexError):  # absent, or "max" (no quota)
+            continue
+        if quota > 0 and period > 0:
+            return -(-quota // period)
+    return None
 
 
 class LocalEngine:
