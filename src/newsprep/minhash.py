@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from newsprep.textnorm import register_run_handler
+from newsprep.textnorm import few_non_ascii, register_run_handler
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
@@ -125,7 +125,7 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     for t in texts:
         if t.isascii():
             parts.append(t.encode("ascii"))
-        elif "\u03a3" not in t and len(t.encode("utf-8", "surrogatepass")) - len(t) <= 256:
+        elif "\u03a3" not in t and few_non_ascii(t):
             parts.append(t.encode("ascii", "newsprep.minhash"))
         else:
             parts.append(t.lower().encode("utf-8", "surrogatepass"))

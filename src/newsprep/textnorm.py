@@ -41,12 +41,18 @@ def words_as_bytes(text: str, table: bytes, fold: str | None = None) -> bytes:
     word is cut and none is joined to another) or a space."""
     if fold == "lower" and "\u03a3" in text:
         text, fold = text.lower(), None  # Σ lower-cases by its neighbours: no run by run
-    if len(text.encode("utf-8", "surrogatepass")) - len(text) <= FEW_NON_ASCII:
+    if few_non_ascii(text):
         underscore = table[95] != 32  # "_" is a word character of UTF8_WORDS, not of UTF8_KEY
         return text.encode("ascii", f"newsprep.words.{fold}.{underscore:d}").translate(table)
     if fold is not None:
         text = _FOLDS[fold](text)
     return _NON_ASCII_NON_WORD.sub(" ", text).encode("utf-8", "surrogatepass").translate(table)
+
+
+def few_non_ascii(text: str) -> bool:
+    """Whether `text` is better cut by a codec run handler than by a pass over it all: at most
+    FEW_NON_ASCII extra UTF-8 bytes (about one per non-ASCII character)."""
+    return len(text.encode("utf-8", "surrogatepass")) - len(text) <= FEW_NON_ASCII
 
 
 def register_run_handler(name: str, fold, kept) -> None:
