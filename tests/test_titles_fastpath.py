@@ -67,3 +67,29 @@ UNICODE_TEXT = st.lists(UNICODE_WORDS, min_size=1, max_size=9).map("".join)
 def test_same_answer_off_ascii(line, title, sep, site):
     for text in (line, title + sep + site, site + sep + title, line + sep + title + sep + site):
         assert is_repeat(text, title, CFG) == reference(text, title)
+
+
+# Long lines (a body paragraph in the title window): `repeats_title` answers without the line's
+# key when no title form's longest word is in it and its letters and digits are too many.
+LONG_WORDS = st.sampled_from(["Huawei", "denies", "spying", "claims", "BBC", "News", "the",
+                              "company", "said", "on", "Tuesday", " - ", " | ", ":", "...",
+                              "!!!", "(", ")", "--", "1", "x", "spyin", "HUAWEI", "  "])
+LONG_TEXT = st.lists(LONG_WORDS, min_size=1, max_size=60).map(" ".join)
+TITLES = st.sampled_from(["Huawei denies spying claims", "Huawei denies spying claims - BBC",
+                          "BBC News", "Spying", "... !!!", "x"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(LONG_TEXT, TITLES)
+def test_long_lines_same_answer_as_the_plain_definition(line, title):
+    assert is_repeat(line, title, CFG) == reference(line, title)
+
+
+def test_long_line_examples():
+    title = "Huawei denies spying claims"
+    long_tail = " and the company said on Tuesday that it had never been asked" * 3
+    assert is_repeat(title + " - " + long_tail, title, CFG)  # a form of it is the title
+    assert not is_repeat("Huawei said" + long_tail, title, CFG)
+    assert is_repeat("Huawei ... denies !!! spying -- claims " + "." * 200, title, CFG)
+    # one letter more than the title and no title word in it: only the length rule can tell
+    assert is_repeat("Huaweideniesspyingclaimzz" + " !" * 40, "Huaweideniesspyingclaims", CFG)

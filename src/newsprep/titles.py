@@ -25,7 +25,7 @@ def _variants(text: str, separators: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 12)
-def _title_forms(title: str, separators: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+def title_forms(title: str, separators: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The title's key, and those of its forms long enough to be matched (at least 0.6 of
     the key: a line form equal to a shorter one would be too short to count)."""
     tkey = title_key(title)
@@ -38,7 +38,7 @@ class TopSettings:
 
     repeats_on: bool
     separators: tuple[str, ...]
-    spaced: bool  # every separator starts and ends with a space (see `_repeats`)
+    spaced: bool  # every separator starts and ends with a space (see `repeats_title`)
     min_similarity: float
     search_lines: int
     header_on: bool
@@ -62,12 +62,39 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     """Whether `line` repeats `title`: same words (case, spacing, punctuation and a site-name
     suffix aside), or nearly the same characters."""
     s = cfg.derived(top_settings)
-    return _repeats(line, _title_forms(title, s.separators), s)
+    return repeats_title(line, title_forms(title, s.separators), s)
 
 
-def _repeats(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
-    """`is_repeat`, given the title's `_title_forms`."""
-    key, (tkey, title_forms) = title_key(line), forms
+# the bytes `title_key` keeps of ASCII text (letters and digits): the rest is deleted to count them
+_NOT_KEPT = bytes(c for c in range(256) if not (c < 128 and chr(c).isalnum()))
+
+
+@lru_cache(maxsize=1 << 12)
+def _longest_words(forms: tuple[str, ...]) -> tuple[str, ...]:
+    """The longest word of each form: a form within a line's key has it within the line."""
+    return tuple(max(f.split(), key=len) for f in forms)
+
+
+def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
+    """Whether the ASCII `line` cannot repeat the title, known without its key: no title form
+    can be in its key (a form's longest word is not in the lower-cased line: the key's words
+    are the line's runs of letters and digits, lower-cased), and its letters and digits alone
+    (fewer characters than its key has, if any) are too many for the length rule."""
+    tkey, tforms = forms
+    if not 0 < s.min_similarity <= 1 or not tkey:
+        return False
+    low = line.lower()
+    if any(w in low for w in _longest_words(tforms)):
+        return False
+    n = len(line.encode("ascii").translate(None, _NOT_KEPT))
+    return n > len(tkey) and 2 * len(tkey) < s.min_similarity * (n + len(tkey))
+
+
+def repeats_title(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
+    """`is_repeat`, given the title's `title_forms`."""
+    if len(line) > 2 * len(forms[0]) and line.isascii() and _too_long(line, forms, s):
+        return False  # a body line: its key (the costly part) is not needed
+    key, (tkey, tforms) = title_key(line), forms
     if not key or not tkey:
         return False
     if key == tkey:
@@ -77,9 +104,9 @@ def _repeats(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> b
     # as the key is made character by character. Otherwise, where the pieces are cut next to
     # spaces: NFKC never joins characters across a space and case folding is character by
     # character, so the words of a piece are a run of the line's words.
-    if (title_forms and (not (s.spaced or line.isascii())
-                         or any(tf in key for tf in title_forms))
-            and any(lf in title_forms for lf in _variants(line, s.separators))):
+    if (tforms and (not (s.spaced or line.isascii())
+                         or any(tf in key for tf in tforms))
+            and any(lf in tforms for lf in _variants(line, s.separators))):
         return True
     threshold = s.min_similarity
     if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
@@ -113,8 +140,8 @@ def split_top(title: str, lines: list[str], stats: Stats | None, cfg: Config) ->
     s = cfg.derived(top_settings)
     window = lines[: s.search_lines]
     if s.repeats_on:
-        forms = _title_forms(title, s.separators)
-        repeats = [_repeats(line, forms, s) for line in window]
+        forms = title_forms(title, s.separators)
+        repeats = [repeats_title(line, forms, s) for line in window]
     else:
         repeats = [False] * len(window)
     last_repeat = max((i for i, r in enumerate(repeats) if r), default=-1)

@@ -10,7 +10,6 @@ and the first line that is not a trailer end the block: what stands above is art
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,29 +22,15 @@ from newsprep.lineform import (
     line_form,
     n_words,
     strip_bullet,
-    strip_link_prefix,
 )
 from newsprep.parse import Line
 from newsprep.patternset import PatternSet
 from newsprep.probes import Stats, tail_recurs, title_seen, topic_weight
 from newsprep.textnorm import title_key
-from newsprep.titles import is_repeat
+from newsprep.titles import TopSettings, repeats_title, title_forms, top_settings
 from newsprep.topic import article_vocabulary, line_words
 
 _RULE = re.compile(r"^\s*([-_=*~#•·+])(\s*\1){2,}\s*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a decision about one end line may look at besides the line itself."""
-
-    title: str
-    vocab: Callable[[], set[str]]  # words of the title and the article above the line (lazy)
-    stats: Stats | None
-    blank_layout: bool  # the article separates its paragraphs with blank lines
-    below_is_trailer: bool = False
-    below_glued: bool = False  # the line below has no blank line before it
-    in_list: bool = False  # the line and a neighbour both start with a list marker
 
 
 @lru_cache(maxsize=32)
@@ -76,6 +61,9 @@ class TrailerSettings:
     topic: bool
     topic_band: tuple[float, float]  # the scores where the topic can still change the outcome
     topic_weights: tuple[float, float, float, float, float]
+    enabled: bool
+    max_lines: int
+    blank_layout_share: float
 
 
 def trailer_settings(cfg: Config) -> TrailerSettings:
@@ -93,7 +81,9 @@ def trailer_settings(cfg: Config) -> TrailerSettings:
         threshold=threshold, topic=w.get("topic", True),
         topic_band=(threshold - w_off, threshold + w_on),
         topic_weights=(w.get("on_topic_at_least", 0.5), w_on, w.get("off_topic_novel", 1.0),
-                       w.get("off_topic_at_most", 0.3), w_off))
+                       w.get("off_topic_at_most", 0.3), w_off),
+        enabled=cfg.enabled("trailer"), max_lines=w.get("max_lines", 10),
+        blank_layout_share=w.get("blank_layout_share", 0.8))
 
 
 def _patterns(cfg: Config, key: str) -> PatternSet:
@@ -124,54 +114,78 @@ def is_other_title(text: str, title: str, stats: Stats | None) -> bool:
             and title_seen(stats, text))
 
 
-def decisive_reason(line: str, ctx: Context, cfg: Config) -> str | None:
+@dataclass(slots=True)
+class _Walk:
+    """One article's end, read bottom-up: what deciding a line may look at besides the line."""
+
+    title: str
+    forms: tuple[str, tuple[str, ...]]  # the title's forms (`titles.title_forms`)
+    texts: list[str]  # the lines' texts
+    stats: Stats | None
+    blank_layout: bool  # the article separates its paragraphs with blank lines
+    s: TrailerSettings
+    top: TopSettings
+    below_is_trailer: bool = False
+
+    def vocab(self, i: int) -> set[str]:
+        """The words of the title and of the lines above line `i`."""
+        return article_vocabulary(self.title, self.texts[:i])
+
+
+def decisive_reason(line: str, w: _Walk) -> str | None:
     """A sign that settles it: boilerplate, a link label, another article's title, or the
     article's own title repeated at its end."""
-    s = cfg.derived(trailer_settings)
+    s = w.s
     stripped = line.strip()
     if s.boilerplate.search(stripped):
         return "boilerplate"
-    if strip_link_prefix(line, s.link_prefix) is not None:
+    if s.link_prefix is not None and s.link_prefix.match(line):
         return "link-label"
-    if (s.other_titles and is_other_title(line, ctx.title, ctx.stats)
-            and n_words(line) >= s.headline_words[0] and not s.keep.search(stripped)):
+    if (s.other_titles and w.stats is not None and title_key(line) != w.forms[0]
+            and title_seen(w.stats, line) and n_words(line) >= s.headline_words[0]
+            and not s.keep.search(stripped)):
         return "other-title"  # not a one-word title such as "Reuters" or "Letters"
-    if s.own_title and is_repeat(line, ctx.title, cfg):
+    if s.own_title and repeats_title(line, w.forms, w.top):
         return "own-title"
     return None
 
 
-def evidence(line: Line, ctx: Context, cfg: Config) -> float:
-    """The weighed evidence that `line` is a trailer (>= `threshold` makes it one). The topic
-    (the costly signal) is only weighed when it can change the outcome."""
-    s = cfg.derived(trailer_settings)
+def evidence(line: Line, i: int, w: _Walk, below_glued: bool) -> float:
+    """The weighed evidence that `line` (line `i`) is a trailer (>= `threshold` makes it one).
+    The topic (the costly signal) is only weighed when it can change the outcome."""
+    s = w.s
     text = line.text.strip()
     form = line_form(text, s.headline_words)
     score = s.w_form.get(form, 0)
-    if ctx.stats is not None and tail_recurs(ctx.stats, text, s.min_recurrence):
+    if w.stats is not None and tail_recurs(w.stats, text, s.min_recurrence):
         score += s.w_recurring * (0.5 if form == SENTENCE else 1.0)
-    if ctx.blank_layout and not line.blank_before and s.layout:
+    if w.blank_layout and not line.blank_before and s.layout:
         score += s.w_glued
-    if ctx.below_is_trailer and (ctx.below_glued or not ctx.blank_layout):
+    if w.below_is_trailer and (below_glued or not w.blank_layout):
         score += s.w_run
     if s.topic and s.topic_band[0] <= score < s.topic_band[1]:
-        score += topic_weight(ctx.stats, line_words(text, ctx.vocab()), s.topic_weights)
+        score += topic_weight(w.stats, line_words(text, w.vocab(i)), s.topic_weights)
     return score
 
 
-def is_trailer(line: Line, ctx: Context, cfg: Config) -> bool:
-    """Whether `line` is a trailer; the marker of a list item ("• ", "- ", "1. ") is looked
+def is_trailer(lines: list[Line], i: int, w: _Walk) -> bool:
+    """Whether line `i` is a trailer; the marker of a list item ("• ", "- ", "1. ") is looked
     through (for the weighed evidence, one dash-led line alone is a note, "- The match will be
     shown on BBC One", not a list item)."""
-    if _RULE.match(line.text):
-        return ctx.below_is_trailer  # a rule ("___", "* * *") above a trailer block joins it
-    if decisive_reason(strip_bullet(line.text), ctx, cfg) is not None:
+    line = lines[i]
+    text = line.text
+    if _RULE.match(text):
+        return w.below_is_trailer  # a rule ("___", "* * *") above a trailer block joins it
+    marked = strip_bullet(text)
+    if decisive_reason(marked, w) is not None:
         return True
-    item = strip_bullet(line.text, ctx.in_list)
-    if item is not line.text:
-        line = Line(item, line.blank_before)
-    s = cfg.derived(trailer_settings)
-    return evidence(line, ctx, cfg) >= s.threshold and not s.keep.search(line.text.strip())
+    if marked is not text:  # a list marker: a dash or a number only counts inside a list
+        item = marked if _in_list(w.texts, i) else strip_bullet(text, False)
+        if item is not text:
+            line = Line(item, line.blank_before)
+    glued = i + 1 < len(lines) and not lines[i + 1].blank_before
+    return (evidence(line, i, w, glued) >= w.s.threshold
+            and not w.s.keep.search(line.text.strip()))
 
 
 def blank_layout(lines: list[Line], cfg: Config) -> bool:
@@ -181,7 +195,7 @@ def blank_layout(lines: list[Line], cfg: Config) -> bool:
     while end > 1 and not lines[end - 1].blank_before:
         end -= 1
     flags = [line.blank_before for line in lines[1:end]]
-    share = cfg.get("trailer", "blank_layout_share", 0.8)
+    share = cfg.derived(trailer_settings).blank_layout_share
     return sum(flags) >= 2 and sum(flags) >= share * len(flags)
 
 
@@ -189,17 +203,16 @@ def count_trailers(title: str, lines: list[Line], stats: Stats | None, cfg: Conf
     """How many of the last `lines` (the article below its title block) are trailers.
 
     At least one line is always kept as the article."""
-    if not cfg.enabled("trailer") or len(lines) < 2:
+    s = cfg.derived(trailer_settings)
+    if not s.enabled or len(lines) < 2:
         return 0
-    lowest = max(1, len(lines) - cfg.get("trailer", "max_lines", 10))
-    blank = blank_layout(lines, cfg)
-    texts = [line.text for line in lines]
+    top = cfg.derived(top_settings)
+    w = _Walk(title, title_forms(title, top.separators), [line.text for line in lines], stats,
+              blank_layout(lines, cfg), s, top)
     n = 0
-    for i in range(len(lines) - 1, lowest - 1, -1):
-        glued = i + 1 < len(lines) and not lines[i + 1].blank_before
-        ctx = Context(title, _vocab_above(title, lines, i), stats, blank,
-                      below_is_trailer=n > 0, below_glued=glued, in_list=_in_list(texts, i))
-        if not is_trailer(lines[i], ctx, cfg):
+    for i in range(len(lines) - 1, max(1, len(lines) - s.max_lines) - 1, -1):
+        w.below_is_trailer = n > 0
+        if not is_trailer(lines, i, w):
             break
         n += 1
     return n
@@ -211,15 +224,3 @@ def _in_list(texts: list[str], i: int) -> bool:
         return False
     return any(0 <= j < len(texts) and strip_bullet(texts[j]) is not texts[j]
                for j in (i - 1, i + 1))
-
-
-def _vocab_above(title: str, lines: list[Line], i: int) -> Callable[[], set[str]]:
-    """The words of the title and of the lines above line `i`, computed on first use."""
-    cache: list[set[str]] = []
-
-    def get() -> set[str]:
-        if not cache:
-            cache.append(article_vocabulary(title, [line.text for line in lines[:i]]))
-        return cache[0]
-
-    return get
