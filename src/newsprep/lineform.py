@@ -19,6 +19,7 @@ _FINAL_ASK = re.compile(r"[?!][" + re.escape(_CLOSERS) + r"]*\s*$")
 # "Is your broadband slower at weekends? Here's why".)
 _INNER_STOP = re.compile(r"(?:\b(?!(?:Inc|Ltd|Corp|Gov|Sen|Rep|Gen|Col|Sgt)\.)[^\W\d_]{3,}"
                          r"|\d|[\"'”’)])[.][\"'”’]?\s+[\"'“‘]?[A-Z]")
+_STOPS, _ASKS = frozenset(".;,:"), frozenset("?!")  # what _FINAL_STOP, _FINAL_ASK end with
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _OPENERS = "\"'“‘«(["
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -37,8 +38,23 @@ def strip_bullet(line: str, in_list: bool = True) -> str:
     return line[m.end():] if m else line
 
 
+# ASCII letters and digits (`[^\W_]` on ASCII) to "a", all else to a space; an apostrophe
+# between two of them joins two runs into one word
+_ALNUM_RUNS = bytes(97 if c < 128 and chr(c).isalnum() else 32 for c in range(256))
+_ASCII_JOIN = re.compile(r"(?<=[A-Za-z0-9])'(?=[A-Za-z0-9])")
+
+
 def n_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """`len(_WORD.findall(text))`; on ASCII, the runs of letters and digits less the
+    apostrophes that join two of them (a byte table, no match object a word)."""
+    if not text.isascii():
+        return len(_WORD.findall(text))
+    runs = len(text.encode("ascii").translate(_ALNUM_RUNS).split())
+    return runs - len(_ASCII_JOIN.findall(text)) if "'" in text else runs
+
+
+def _inner_stop(text: str) -> bool:
+    return "." in text and _INNER_STOP.search(text) is not None  # the pattern needs a "."
 
 
 def _starts_high(text: str) -> bool:
@@ -56,20 +72,27 @@ def line_form(line: str, headline_words: tuple[int, int] = (3, 20)) -> str:
     if not text:
         return FRAGMENT
     tail = text[-8:]  # the end marks are in the last few characters: no scan of a long line
-    ends_stop = bool(_FINAL_STOP.search(tail))
+    # (each pattern below is only asked where the characters it needs are there)
+    ends_stop = bool(_STOPS.intersection(tail)) and bool(_FINAL_STOP.search(tail))
     n = len(text.split())
     if (ends_stop and n >= 6) or text[0].islower():
         return SENTENCE
-    inner = bool(_INNER_STOP.search(text))
-    if inner and n >= 8:
-        return SENTENCE
+    inner = None  # whether a sentence ends inside: asked when it decides
+    if n >= 8:
+        inner = _inner_stop(text)
+        if inner:
+            return SENTENCE
+    if ends_stop:
+        return FRAGMENT
     n = n_words(text)
     low, high = headline_words
-    if ends_stop or inner or not low <= n <= high or not _starts_high(text):
+    if not low <= n <= high or not _starts_high(text):
         return FRAGMENT
-    if text[-1] in ")]" or _URL.search(text):
+    if inner is None and _inner_stop(text):
         return FRAGMENT
-    if _FINAL_ASK.search(tail) and n > high // 2:
+    if text[-1] in ")]" or (("/" in text or "." in text) and _URL.search(text)):
+        return FRAGMENT  # a web address has "://" or "www."
+    if _ASKS.intersection(tail) and _FINAL_ASK.search(tail) and n > high // 2:
         return FRAGMENT
     return HEADLINE
 
