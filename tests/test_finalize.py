@@ -1,5 +1,5 @@
 """finalize.write_final: duplicate columns and flags, splits, validation before publication,
-and the writer thread (same bytes whatever the grouping; its errors reach the caller)."""
+and the writers (same bytes whatever the grouping; their errors reach the caller)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsprep import finalize
+from newsprep import finalize, write
+from newsprep import parts as parts_mod
 from newsprep.config import Config
 from newsprep.dedup import DedupResult
 from newsprep.errors import NewsprepError
@@ -34,9 +35,9 @@ def _parts(tmp_path, rows: list[dict], sizes=(25, 20, 15)):
     """Part files of `sizes` rows, each with a keep mask dropping its row 1."""
     parts, start = [], 0
     for k, size in enumerate(sizes):
-        path = tmp_path / f"{k:06d}.parquet"
-        pq.write_table(pa.Table.from_pylist(rows[start:start + size], schema=SCHEMA), path,
-                       compression="lz4", row_group_size=7)
+        path = tmp_path / f"{k:06d}{parts_mod.SUFFIX}"
+        table = pa.Table.from_pylist(rows[start:start + size], schema=SCHEMA)
+        parts_mod.write_part(path, (table.slice(i, 7) for i in range(0, size, 7)))
         keep = np.ones(size, bool)
         keep[1] = False
         parts.append((path, keep))
@@ -105,7 +106,7 @@ def _digest(folder, files) -> str:
 def test_same_bytes_whatever_the_validation_group(tmp_path, monkeypatch):
     _, files, _ = _build(tmp_path, "big")
     monkeypatch.setattr(finalize, "BATCH_ROWS", 4)  # groups of 4+ rows
-    monkeypatch.setattr(finalize, "IN_FLIGHT", 1)
+    monkeypatch.setattr(write, "PENDING_PER_THREAD", 1)
     _, files_small, _ = _build(tmp_path, "small")
     assert files == files_small
     assert _digest(tmp_path / "big", files) == _digest(tmp_path / "small", files_small)

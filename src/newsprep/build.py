@@ -190,21 +190,16 @@ def _scan(eng: Engine, chunks, spills, shared, bar,
 def _pass2_parts(eng: Engine, chunks, spills, shared, parts_dir: Path):
     """(part file, metas) per chunk, in order: workers write the part files themselves where
     they share this file system (local engine), else the driver writes what they send back."""
-    paths = [parts_dir / f"{i:06d}.parquet" for i in range(len(chunks))]
+    from newsprep import parts
+
+    paths = [parts_dir / f"{i:06d}{parts.SUFFIX}" for i in range(len(chunks))]
     if isinstance(eng, LocalEngine):
         jobs = list(zip(chunks, paths, spills, strict=True))
         yield from zip(paths, eng.map_ordered(passes.pass2_part, jobs, shared), strict=True)
         return
-    import pyarrow.parquet as pq
-
-    from newsprep.schema import SCHEMA
-
     for path, results in zip(paths, eng.map_ordered(passes.pass2_collect, chunks, shared),
                              strict=True):
-        with pq.ParquetWriter(path, SCHEMA, compression="lz4") as writer:
-            for table, _ in results:
-                if table.num_rows:
-                    writer.write_table(table)
+        parts.write_part(path, (table for table, _ in results))
         yield path, [meta for _, meta in results]
 
 
@@ -272,14 +267,14 @@ def _unique_ids(metas, paths, qfile, summary: BuildSummary) -> np.ndarray:
     keep[first] = True
     if keep.all():
         return keep
-    import pyarrow.parquet as pq
+    from newsprep import parts
 
     offset = 0
     for ms, path in zip(metas, paths, strict=True):
         n = sum(m.rows for m in ms)
         dropped = np.nonzero(~keep[offset: offset + n])[0]
         if len(dropped):
-            table = pq.read_table(path, columns=["id", "source"]).take(dropped)
+            table = parts.read(path, ["id", "source"]).take(dropped)
             for rid, source in zip(table["id"].to_pylist(), table["source"].to_pylist(),
                                    strict=True):
                 _quarantine(qfile, summary, Quarantined(source, "duplicate-id",

@@ -1,35 +1,33 @@
 """The last step of a build: the part files of pass 2, plus the corpus-wide duplicate decisions,
 become validated split shards. Streams one batch at a time, in row order.
 
-The work is shared by threads: this one reads the part files, adds the duplicate columns and
-flags, assigns the splits and validates every row (pandera, `schema.validate_batch`) in groups
-of about BATCH_ROWS rows; one writer thread per split then encodes and compresses the validated
-groups into its shards (pyarrow releases the GIL there), in the order they were validated. Only
-validated rows reach a writer, so a row that fails the schema is never published."""
+This thread reads the part files, adds the duplicate columns and flags, assigns the splits
+and validates every row (pandera, `schema.validate_batch`) in groups of about BATCH_ROWS rows,
+then hands each split's rows to its `ShardWriter`. The writers cut row groups, which a pool of
+threads encodes and compresses side by side (pyarrow releases the GIL there; `rowgroups`
+joins them into the shards with the bytes one writer would write). Only validated rows reach a
+writer, so a row that fails the schema is never published."""
 
 from __future__ import annotations
 
 import threading
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from newsprep import flags as F
+from newsprep import parts as part_files
 from newsprep.config import Config
 from newsprep.dedup import DedupResult
 from newsprep.engine import WARM_UP_THREAD
 from newsprep.schema import SCHEMA, validate_batch, warm_up_validation
 from newsprep.splits import SPLIT_ORDER, assign, group_key
 from newsprep.summary import BuildSummary
-from newsprep.write import ShardWriter
+from newsprep.write import RowGroupPool, ShardWriter
 
 BATCH_ROWS = 10_000
-IN_FLIGHT = 2  # validated groups waiting for the writer threads at most (bounds the memory)
 _DUP_CODES = (F.DUPLICATE_TITLE, F.DUPLICATE_CONTENT, F.NEAR_DUPLICATE)
 _FLAGS = SCHEMA.names.index("flags")
 _DUP_OF = SCHEMA.names.index("duplicate_of")
@@ -55,67 +53,24 @@ def _wait_for_warm_up() -> None:
 
 
 def _groups(parts: list[tuple[Path, np.ndarray]]):
-    """The kept rows of the part files, in order, in tables of about BATCH_ROWS rows (whole
-    batches of the part files: the work per table has a fixed cost, part files are small)."""
+    """The kept rows of the part files, in order, in tables of about BATCH_ROWS rows. A part
+    file is cut into batches of BATCH_ROWS rows from its start, each one array per column
+    (as the Parquet reader gave them when the part files were Parquet): how a shard's pages are
+    cut follows the arrays of its rows, and pass 2's own batches must not change the bytes."""
     group: list[pa.Table] = []
     rows = 0
     for path, keep in parts:
-        offset = 0
-        pf = pq.ParquetFile(path)
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS):
+        table = part_files.read(path)
+        for offset in range(0, table.num_rows, BATCH_ROWS):
+            batch = table.slice(offset, BATCH_ROWS).combine_chunks()  # no copy if one array
             mask = keep[offset: offset + batch.num_rows]
-            offset += batch.num_rows
-            table = pa.Table.from_batches([batch], schema=SCHEMA)
-            group.append(table if mask.all() else table.filter(pa.array(mask)))
+            group.append(batch if mask.all() else batch.filter(pa.array(mask)))
             rows += group[-1].num_rows
             if rows >= BATCH_ROWS:
                 yield pa.concat_tables(group)
                 group, rows = [], 0
-        pf.close()
     if rows:
         yield pa.concat_tables(group)
-
-
-class _Publisher:
-    """Hands validated groups to the split writers, one thread per split (a split's rows stay in
-    order), with at most IN_FLIGHT groups waiting; errors of the threads surface in this one."""
-
-    def __init__(self, writers: dict[str, ShardWriter]):
-        self.writers = list(writers.values())
-        self._pools = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"newsprep-{s}")
-                       for s in writers]
-        self._queued: deque[list[Future]] = deque()
-
-    def submit(self, table: pa.Table, codes: np.ndarray) -> None:
-        """Write `table`, whose rows go to the splits numbered `codes` (in `writers` order)."""
-        while len(self._queued) >= IN_FLIGHT:
-            _wait(self._queued.popleft())
-        jobs = enumerate(zip(self._pools, self.writers, strict=True))
-        self._queued.append([pool.submit(_write_split, table, codes, code, writer)
-                             for code, (pool, writer) in jobs])
-
-    def close(self) -> list[list[str]]:
-        """Close the writers, each in its thread (the last row groups are written there too);
-        their shard names, in `writers` order."""
-        futures = [pool.submit(writer.close)
-                   for pool, writer in zip(self._pools, self.writers, strict=True)]
-        return [future.result() for future in futures]
-
-    def __enter__(self) -> _Publisher:
-        return self
-
-    def __exit__(self, exc_type, *_) -> None:
-        try:
-            while self._queued and exc_type is None:
-                _wait(self._queued.popleft())
-        finally:
-            for pool in self._pools:
-                pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _wait(futures: list[Future]) -> None:
-    for future in futures:
-        future.result()
 
 
 def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
@@ -127,21 +82,24 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     shard_rows = int(cfg.get("build", "shard_rows", 50_000))
     rg_rows = int(cfg.get("build", "row_group_rows", 5_000))
     seed = int(cfg.get("splits", "seed", 0))
-    writers = {s: ShardWriter(stage, s, shard_rows, rg_rows) for s in SPLIT_ORDER
-               if s in split_ratios}
     wanted = np.union1d(result.duplicate_of[result.duplicate_of >= 0],
                         result.cluster[result.cluster >= 0])
     id_of: dict[int, str] = {}
     offset = 0
-    with _Publisher(writers) as publisher:
+    with RowGroupPool() as pool:
+        writers = {s: ShardWriter(stage, s, shard_rows, rg_rows, pool) for s in SPLIT_ORDER
+                   if s in split_ratios}
         for table in _groups(parts):
             _remember_ids(table, offset, wanted, id_of)
             table = _with_duplicates(table, result, offset, id_of, summary)
             codes = _split_codes(table, list(writers), split_ratios, seed)
             offset += table.num_rows
             validate_batch(table)  # every row, before any writer sees it
-            publisher.submit(table, codes)
-        names = publisher.close()
+            for code, writer in enumerate(writers.values()):
+                _write_split(table, codes, code, writer)
+        for writer in writers.values():
+            writer.finish()  # the last row groups of every split, encoded side by side
+        names = [writer.close() for writer in writers.values()]
     _wait_for_warm_up()  # even with no row to validate: no thread outlives the build
     summary.records = offset
     summary.splits = {s: writers[s].rows for s in writers}

@@ -336,15 +336,13 @@ def pass2_collect(shared: dict[str, Any], chunk: list) -> list[tuple[pa.Table, C
 
 def pass2_to_file(shared: dict[str, Any], chunk: list, path: Path,
                   spill: Path | None = None) -> list[ChunkMeta]:
-    """Pass 2 of `chunk` streamed into the Parquet file `path`; the metas come back."""
-    import pyarrow.parquet as pq
+    """Pass 2 of `chunk` streamed into the part file `path` (`parts`); the metas come back."""
+    from newsprep.parts import PartWriter
 
-    metas = []  # a part file is read once, whole: no dictionaries nor statistics to decode
-    with pq.ParquetWriter(path, SCHEMA, compression="lz4", use_dictionary=False,
-                          write_statistics=False) as writer:
+    metas = []
+    with PartWriter(path) as writer:
         for table, meta in pass2(shared, chunk, spill):
-            if table.num_rows:
-                writer.write_table(table)
+            writer.write(table)
             metas.append(meta)
     return metas
 

@@ -10,18 +10,21 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from newsprep.arrowsize import read_back_size
 from newsprep.errors import NewsprepError
+from newsprep.rowgroups import JoinedFile, encode_row_group
 from newsprep.schema import SCHEMA
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True,
                        write_statistics=True, data_page_size=1 << 20)
+PENDING_PER_THREAD = 2  # row groups waiting for, or in, each encoding thread at most
 _RENAME_EXCHANGE = 2
 
 
@@ -29,25 +32,109 @@ def shard_name(split: str, index: int, total: int) -> str:
     return f"{split}-{index:05d}-of-{total:05d}.parquet"
 
 
-class ShardWriter:
-    """Streams record batches of one split into `data/` shards of at most `shard_rows` rows."""
+def encoding_threads() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
-    def __init__(self, folder: Path, split: str, shard_rows: int, row_group_rows: int):
+
+class _Shard:
+    """One shard file, joined from its row groups encoded apart (`rowgroups`)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = None
+        self._joined: JoinedFile | None = None
+
+    def append(self, piece: pa.Buffer) -> None:
+        if self._joined is None:
+            self._file = open(self.path, "wb")  # noqa: SIM115 (closed in `close`)
+            self._joined = JoinedFile(self._file)
+        self._joined.append(piece)
+
+    def close(self) -> None:
+        if self._joined is None:  # no row group: the file of an empty table
+            self.append(encode_row_group(SCHEMA.empty_table(), SCHEMA, PARQUET_OPTIONS))
+        try:
+            self._joined.close()
+        finally:
+            self._file.close()
+
+
+class RowGroupPool:
+    """Encodes row groups in `threads` threads (pyarrow compresses without the GIL) and appends
+    them to their shards in the order they were submitted, in the calling thread; at most
+    `PENDING_PER_THREAD` per thread wait, which bounds the memory. Errors of the encoding
+    threads surface in the calling thread. A context manager: leaving it cancels what waits."""
+
+    def __init__(self, threads: int | None = None):
+        threads = threads or encoding_threads()
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="newsprep-rowgroup")
+        self._max = PENDING_PER_THREAD * threads
+        self._queue: deque[tuple[_Shard, Future | None]] = deque()
+
+    def submit(self, shard: _Shard, table: pa.Table) -> None:
+        while self._queue and (len(self._queue) >= self._max or self._ready()):
+            self._finish_oldest()
+        self._queue.append((shard, self._pool.submit(encode_row_group, table, SCHEMA,
+                                                     PARQUET_OPTIONS)))
+
+    def close_shard(self, shard: _Shard) -> None:
+        """Close `shard` once the row groups submitted before are in it."""
+        self._queue.append((shard, None))
+
+    def drain(self) -> None:
+        while self._queue:
+            self._finish_oldest()
+
+    def _ready(self) -> bool:
+        future = self._queue[0][1]
+        return future is None or future.done()
+
+    def _finish_oldest(self) -> None:
+        shard, future = self._queue.popleft()
+        if future is None:
+            shard.close()
+        else:
+            shard.append(future.result())
+
+    def shutdown(self) -> None:
+        self._queue.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> RowGroupPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+
+
+class ShardWriter:
+    """Streams record batches of one split into `data/` shards of at most `shard_rows` rows.
+    Its row groups are encoded by `pool` (shared by the writers of a build; without one, the
+    writer has its own)."""
+
+    def __init__(self, folder: Path, split: str, shard_rows: int, row_group_rows: int,
+                 pool: RowGroupPool | None = None):
         self.folder, self.split = Path(folder) / "data", split
         self.folder.mkdir(parents=True, exist_ok=True)
         self.shard_rows, self.row_group_rows = shard_rows, row_group_rows
-        self._writer: pq.ParquetWriter | None = None
+        self._pool, self._own_pool = pool or RowGroupPool(1), pool is None
+        self._shard: _Shard | None = None
         self._rows_in_shard = 0
         self._parts: list[Path] = []
         self._buffer: list[pa.Table] = []
         self._buffered = 0
+        self._finished = False
         self.rows = 0
         self.arrow_bytes = 0  # of the row groups written, as read back (`card.arrow_bytes`)
 
     def _open(self) -> None:
         part = self.folder / f".{self.split}-{len(self._parts):05d}.part"
         self._parts.append(part)
-        self._writer = pq.ParquetWriter(part, SCHEMA, **PARQUET_OPTIONS)
+        self._shard = _Shard(part)
         self._rows_in_shard = 0
 
     def write(self, table: pa.Table) -> None:
@@ -66,7 +153,7 @@ class ShardWriter:
         data = pa.concat_tables(self._buffer)
         offset = 0
         while offset < data.num_rows:
-            if self._writer is None or self._rows_in_shard >= self.shard_rows:
+            if self._shard is None or self._rows_in_shard >= self.shard_rows:
                 self._close_shard()
                 self._open()
             take = min(self.shard_rows - self._rows_in_shard, self.row_group_rows)
@@ -74,7 +161,7 @@ class ShardWriter:
                 break
             take = min(take, data.num_rows - offset)
             group = data.slice(offset, take)
-            self._writer.write_table(group, row_group_size=take)
+            self._pool.submit(self._shard, group)
             self.arrow_bytes += read_back_size(group)
             self._rows_in_shard += take
             self.rows += take
@@ -84,16 +171,30 @@ class ShardWriter:
         self._buffered = rest.num_rows
 
     def _close_shard(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        if self._shard is not None:
+            self._pool.close_shard(self._shard)
+            self._shard = None
 
-    def close(self) -> list[str]:
-        """Finish and name the shards; an empty split still gets one (empty) shard."""
+    def finish(self) -> None:
+        """Submit the last rows and the closing of the last shard, without waiting for them
+        (the writers of a build finish all before they close: their last row groups are
+        encoded side by side)."""
+        if self._finished:
+            return
+        self._finished = True
         self._flush(final=True)
         if not self._parts:
             self._open()
         self._close_shard()
+
+    def close(self) -> list[str]:
+        """Finish and name the shards; an empty split still gets one (empty) shard."""
+        self.finish()
+        try:
+            self._pool.drain()
+        finally:
+            if self._own_pool:
+                self._pool.shutdown()
         names = []
         for i, part in enumerate(self._parts):
             name = shard_name(self.split, i, len(self._parts))
