@@ -228,7 +228,8 @@ class CorpusStats:
         return self
 
     def title_count(self, text: str) -> int:
-        self._flush()
+        if self._batch.keys:
+            self._flush()
         return self.titles.count(hash64(title_key(text)))
 
     def idf(self, word: str) -> float:

@@ -203,7 +203,8 @@ class KeyCounts:
         self._keys, self._counts = self._keys[kept], self._counts[kept]
 
     def get(self, key: int) -> int:
-        self.settle()
+        if self._pending:
+            self.settle()
         return _lookup(self._keys, self._counts, key)
 
     def items(self) -> tuple[np.ndarray, np.ndarray]:
@@ -260,7 +261,8 @@ class HashCounter:
         self._table.merge(other._table)
 
     def count(self, key: int) -> int:
-        self._spill()
+        if self._buf:
+            self._spill()
         return self._table.get(key)
 
     def __len__(self) -> int:

@@ -135,13 +135,14 @@ class PatternSet:
         return PatternSet, (self._patterns, self._flags)
 
     def search(self, text: str) -> bool:
+        rset = self._set
         # printable ASCII (most lines) is RE2-safe: two C scans instead of a regex search
-        if self._set is None or not (text.isascii() and text.isprintable()
-                                     or not _NOT_RE2_SAFE.search(text)):
+        if rset is None or not (text.isascii() and text.isprintable()
+                                or not _NOT_RE2_SAFE.search(text)):
             return self._search_wide(text)
-        if self._set.Match(text):
+        if rset.Match(text):
             return True
-        return any(p.search(text) for p in self._python_only)
+        return bool(self._python_only) and any(p.search(text) for p in self._python_only)
 
     def _search_wide(self, text: str) -> bool:
         if self._wide is None or _NOT_WIDENABLE.search(text):
