@@ -93,3 +93,27 @@ def test_long_line_examples():
     assert is_repeat("Huawei ... denies !!! spying -- claims " + "." * 200, title, CFG)
     # one letter more than the title and no title word in it: only the length rule can tell
     assert is_repeat("Huaweideniesspyingclaimzz" + " !" * 40, "Huaweideniesspyingclaims", CFG)
+
+
+# Long lines off ASCII: the line is folded as the key folds it (NFKC, case folding) before the
+# title words are looked for, and only its ASCII letters and digits are counted.
+LONG_UNICODE = st.lists(st.one_of(LONG_WORDS, UNICODE_WORDS), min_size=1, max_size=60).map(
+    " ".join)
+UNICODE_TITLES = st.sampled_from(["Huawei dénies spying claims", "ﬁne Straße", "ΣΟΦΙΑ news",
+                                  "Huawei denies spying claims", "\u212aelvin scale", "e\u0301té"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(LONG_UNICODE, UNICODE_TITLES)
+def test_long_lines_off_ascii_same_answer_as_the_plain_definition(line, title):
+    assert is_repeat(line, title, CFG) == reference(line, title)
+
+
+def test_long_line_off_ascii_examples():
+    pad = " — the company’s statement said on Tuesday, not for the first time" * 2
+    assert is_repeat("ﬁne STRASSE" + pad[:3] + "ﬁne straße" + " - " + pad, "ﬁne Straße", CFG)
+    assert is_repeat("Kelvin scale | " + pad, "\u212aelvin scale", CFG)  # NFKC: K is K
+    assert is_repeat("ﬁne day - " + pad, "fine day", CFG)  # its words only once folded
+    assert not is_repeat("The Kelvin " + pad, "\u212aelvin scale", CFG)
+    # one letter more than the title, its word only found once the line is folded
+    assert is_repeat("ＨＵＡＷＥＩdeniesspyingclaimzz" + " —" * 40, "Huaweideniesspyingclaims", CFG)

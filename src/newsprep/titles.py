@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -76,23 +77,32 @@ def _longest_words(forms: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
-    """Whether the ASCII `line` cannot repeat the title, known without its key: no title form
-    can be in its key (a form's longest word is not in the lower-cased line: the key's words
-    are the line's runs of letters and digits, lower-cased), and its letters and digits alone
-    (fewer characters than its key has, if any) are too many for the length rule."""
+    """Whether `line` cannot repeat the title, known without its key: no title form can be in
+    its key (a form's longest word is not in the line folded as the key folds it: the key's
+    words are that text's runs of word characters), and its ASCII letters and digits alone
+    (fewer characters than its key has, if any) are too many for the length rule. Off ASCII,
+    only where every separator is spaced: NFKC never joins characters across a space, so the
+    forms of the pieces of the line are pieces of its key (see `repeats_title`)."""
     tkey, tforms = forms
     if not 0 < s.min_similarity <= 1 or not tkey:
         return False
-    low = line.lower()
+    if line.isascii():
+        low = line.lower()
+        data = line.encode("ascii")
+    elif s.spaced:
+        low = unicodedata.normalize("NFKC", line).casefold()
+        data = low.encode("utf-8", "surrogatepass")
+    else:
+        return False
     if any(w in low for w in _longest_words(tforms)):
         return False
-    n = len(line.encode("ascii").translate(None, _NOT_KEPT))
+    n = len(data.translate(None, _NOT_KEPT))
     return n > len(tkey) and 2 * len(tkey) < s.min_similarity * (n + len(tkey))
 
 
 def repeats_title(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
     """`is_repeat`, given the title's `title_forms`."""
-    if len(line) > 2 * len(forms[0]) and line.isascii() and _too_long(line, forms, s):
+    if len(line) > 2 * len(forms[0]) and _too_long(line, forms, s):
         return False  # a body line: its key (the costly part) is not needed
     key, (tkey, tforms) = title_key(line), forms
     if not key or not tkey:
