@@ -94,7 +94,9 @@ UNICODE = st.sampled_from(list("abcdeiksSHARE readmoe:|-()\t\r\x0b\x1c\x1f\n.,'�
                            "Reporting by Zoë", "Jürgen is a senior correspondent"])
 TRICKY = [r"\bab\b", r"[^\W_]+x", r"a{,2}b", r"[]x]y", r"[^]x]z", r"\s\S\d\D", r"k\w",
           r"caf\w\b", r"[[:alpha:]]", r"end$", r"^\W*(ap|reuters)\W*$", r"[a-z]{3}\.",
-          r"\x41\u00e9", r"’s\b", r"(?<=a)b", r"(\w)\1", r"[\s]x", r"[\w .&-]{3,}!"]
+          r"\x41\u00e9", r"’s\b", r"(?<=a)b", r"(\w)\1", r"[\s]x", r"[\w .&-]{3,}!",
+          r"[-—–:|]\s*ap\W*$", r"é\w", r"x—+y", r"[^—]z", r"caf[é]", r"\bſ", r"[K]x",
+          r"[\w’-]+ is"]
 
 
 @pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")  # "[[:alpha:]]"
@@ -110,8 +112,19 @@ def test_widened_patterns_only_rule_out():
     from newsprep.patternset import widened
 
     assert widened(r"\bshare\b") == "(?:)share(?:)"
-    assert widened("café") is None and widened("a{,3}") is None and widened("[[:a:]]") is None
+    assert widened("a{,3}") is None and widened("[[:a:]]") is None
+    assert widened("ſ") is None and widened("[\u212a]") is None  # IGNORECASE: "s", "k"
+    assert all(re2.search(widened("café—"), t) for t in ("café—", "cafЖ中"))
     wide = widened(r"^[\w .&-]{1,60} \d+$")
     for text in ("Zoë Ball 12", "éé 3", "x\x1c \u0661"):
         assert re2.search(wide, text), text  # what Python's `re` would match, RE2 takes too
     assert not re2.search(wide, "no digits at the end")
+
+
+def test_text_re2_cannot_read_as_python_does_is_asked_with_re():
+    # Python's `$` matches before a final line break; IGNORECASE matches "İ", "ı" with i, I;
+    # a lone surrogate is no UTF-8 at all
+    patterns = [r"end$", r"^kiwi\b", r"x\W+y"]
+    for text in ("the end\n", "café end\n", "KİWİ", "kıwı fruit", "x\ud800y", "naïve end"):
+        for flags in (re.IGNORECASE, 0):
+            assert PatternSet(patterns, flags).search(text) == _reference(patterns, text, flags)

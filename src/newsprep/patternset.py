@@ -13,9 +13,12 @@ scans it once for all of them (about 1 µs). The answer is always that of
   A widened pattern matches wherever the pattern matches under Python's rules, so when no
   widened pattern matches, no pattern does (the common case); the patterns whose widened
   form did match are then asked with `re`.
+- A non-ASCII character of a pattern is widened to any non-ASCII character (a class holding
+  one is widened as any class is), unless it is one of those that Python's IGNORECASE matches
+  with an ASCII letter (İ, ı, ſ, the Kelvin sign): such a pattern is asked with `re` off ASCII.
 - A pattern RE2 cannot compile (look-behind, back-references, `{,n}`) is always asked with `re`;
-  so, off ASCII, is a pattern with non-ASCII characters, and all of them on text RE2 cannot
-  read as Python does at all (a line break, the dotted or dotless i, a lone surrogate)."""
+  so are all of them on text RE2 cannot read as Python does at all (a line break, the dotted or
+  dotless i, a lone surrogate)."""
 
 from __future__ import annotations
 
@@ -29,7 +32,21 @@ import re2
 _NOT_RE2_SAFE = re.compile(r"[^\t\r\x0c\x20-\x7e]")
 # Text no widened pattern may be asked on: Python's `$` and a final line break; "İ" and "ı",
 # which Python's IGNORECASE matches with "i" and RE2's does not; a lone surrogate (not UTF-8).
-_NOT_WIDENABLE = re.compile("[\n\u0130\u0131\ud800-\udfff]")
+# (`_not_widenable` and `_utf8` look for them.)
+def _not_widenable(text: str) -> bool:
+    """The text holds a line break, "İ" or "ı" (see above; `_utf8` finds the surrogates): three
+    scans in C, a twentieth of a regex search's cost."""
+    return "\n" in text or "\u0130" in text or "\u0131" in text
+
+
+def _utf8(text: str) -> bytes | None:
+    """The UTF-8 bytes RE2 reads; None for text with a lone surrogate (not UTF-8)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
 # What a widened class or `\w`, `\d`, `\s` also takes (RE2 syntax): any non-ASCII character, and
 # \x0b and \x1c-\x1f, which Python's `\s` matches and RE2's does not.
 _WIDE = r"[\x0b\x1c-\x1f\x{80}-\x{10ffff}]"
@@ -42,11 +59,17 @@ def for_re2(pattern: str) -> str | None:
     return pattern if _rewrite(pattern, wide=False) is not None else None
 
 
+# Non-ASCII characters that Python's IGNORECASE matches with ASCII letters ("i", "I", "s", "k")
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+
+
 def widened(pattern: str) -> str | None:
     """`pattern` for RE2, matching at least wherever `pattern` matches in Python's `re` (see the
-    module's docstring), or None where that cannot be promised (non-ASCII characters, and what
-    `for_re2` refuses)."""
-    return _rewrite(pattern, wide=True) if pattern.isascii() else None
+    module's docstring), or None where that cannot be promised (a character that folds to an
+    ASCII letter, and what `for_re2` refuses)."""
+    if not pattern.isascii() and not _FOLDS_TO_ASCII.isdisjoint(pattern):
+        return None
+    return _rewrite(pattern, wide=True)
 
 
 def _rewrite(pattern: str, wide: bool) -> str | None:
@@ -69,7 +92,7 @@ def _rewrite(pattern: str, wide: bool) -> str | None:
             out.append(f"(?:{pattern[i:end]}|{_WIDE})" if wide else pattern[i:end])
             i = end
         else:
-            out.append(c)
+            out.append(_WIDE if wide and not c.isascii() else c)
             i += 1
     return "".join(out)
 
@@ -145,9 +168,10 @@ class PatternSet:
         return bool(self._python_only) and any(p.search(text) for p in self._python_only)
 
     def _search_wide(self, text: str) -> bool:
-        if self._wide is None or _NOT_WIDENABLE.search(text):
+        data = None if self._wide is None or _not_widenable(text) else _utf8(text)
+        if data is None:
             return any(p.search(text) for p in self._each)
-        hits = self._wide.Match(text)
+        hits = self._wide.Match(data) if self._wide_each else None
         if hits and any(self._wide_each[k].search(text) for k in sorted(hits)):
             return True
         return any(p.search(text) for p in self._wide_python)
