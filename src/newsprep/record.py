@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import xxhash
+
 from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
@@ -20,8 +24,33 @@ def page_of(raw: RawArticle) -> Page:
     return parse_page(raw.text, raw.title)
 
 
+# str.split() whitespace that NFKC keeps (the other non-ASCII spaces become " ")
+_NFKC_SPACES = ("\x85", "\u1680", "\u2028", "\u2029")
+# bytes.translate tables: ASCII whitespace (str.split()'s: \t-\r, \x1c-\x1f, space) to an
+# uppercase letter and all else to a space, for bytes.istitle() to tell two in a row apart; and
+# ASCII whitespace to a space, all else kept
+_SPACE_MARKS = bytes(65 if chr(c).isspace() else 32 for c in range(128)) + b" " * 128
+_TO_SPACE = bytes(32 if chr(c).isspace() else c for c in range(128)) + bytes(range(128, 256))
+
+
 def content_hash(title: str, text: str) -> str:
-    return hash_hex(title_key(title), squash(text))
+    """hash_hex(title_key(title), squash(text)). Fast path: after NFKC, no whitespace but ASCII;
+    once each paragraph break (two line feeds) is a space, no two whitespace characters in a row
+    nor at either end (the uppercase marks of whitespace, spaces elsewhere, are a title case
+    string). Then squash only maps each whitespace character to a space."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if any(space in text for space in _NFKC_SPACES):
+            return hash_hex(title_key(title), squash(text))
+    data = b" ".join(text.encode("utf-8", "surrogatepass").split(b"\n\n"))
+    marks = data.translate(_SPACE_MARKS)
+    if not marks.istitle() or marks.startswith(b"A") or marks.endswith(b"A"):
+        return hash_hex(title_key(title), squash(text))
+    digest = xxhash.xxh3_128(title_key(title).encode("utf-8", "surrogatepass"))
+    digest.update(b"\x00")
+    digest.update(data.translate(_TO_SPACE))
+    digest.update(b"\x00")
+    return digest.hexdigest()
 
 
 def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict | Quarantined:
