@@ -239,17 +239,21 @@ def _read_fd(fd: int, size: int, max_bytes: int) -> bytes:
     """The bytes of an open file whose size was `size` (<= `max_bytes`): one read of `size + 1`
     bytes, which a short read ends; read on only if the file grew or the read came short."""
     data = os.read(fd, size + 1)
-    if len(data) != size:
-        parts, total = [data], len(data)
-        while total <= max_bytes:
-            more = os.read(fd, min(max_bytes + 1 - total, 1 << 20))
-            if not more:
-                break
-            parts.append(more)
-            total += len(more)
-        data = b"".join(parts)
-        if len(data) > max_bytes:
-            raise _Refused("too-large", f"more than max_article_bytes {max_bytes} bytes")
+    return data if len(data) == size else _read_on(fd, data, max_bytes)
+
+
+def _read_on(fd: int, data: bytes, max_bytes: int) -> bytes:
+    """`data`, the bytes read so far, and the rest of the file up to `max_bytes`."""
+    parts, total = [data], len(data)
+    while total <= max_bytes:
+        more = os.read(fd, min(max_bytes + 1 - total, 1 << 20))
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+    data = b"".join(parts)
+    if len(data) > max_bytes:
+        raise _Refused("too-large", f"more than max_article_bytes {max_bytes} bytes")
     return data
 
 
@@ -264,12 +268,33 @@ def read_bytes(path: str | Path, max_bytes: int) -> bytes:
         os.close(fd)
 
 
+def _read_discovered(path: str, size: int, max_bytes: int) -> bytes:
+    """`read_bytes` of a file `discover` found regular, of `size` (<= `max_bytes`) bytes,
+    without its fstat when one read of `size + 1` bytes gives `size`: the end of the file as
+    found. Else, or if that read fails, the type and size are checked as `read_bytes` checks
+    them (a folder, pipe or device put there since is refused) and the file is read on. (A
+    non-regular file put there since that gives exactly `size` bytes at once is read.)"""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        try:
+            data = os.read(fd, size + 1)
+        except OSError:
+            _check_regular(os.fstat(fd), max_bytes)
+            raise
+        if len(data) == size:
+            return data
+        _check_regular(os.fstat(fd), max_bytes)
+        return _read_on(fd, data, max_bytes)
+    finally:
+        os.close(fd)
+
+
 def _read_task(root: Path, task: Task, max_bytes: int) -> bytes:
     """The bytes of a text task, joining the path as a string (no `Path`, no stat of the
     root): a root that is itself the file fails the join with ENOTDIR and is read instead."""
     path = f"{os.fspath(root)}/{task.path or task.rel}"
     try:
-        return read_bytes(path, max_bytes)
+        return _read_discovered(path, task.size, max_bytes)
     except NotADirectoryError:
         if not os.path.isfile(root):
             raise
