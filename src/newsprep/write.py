@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from newsprep.arrowsize import read_back_size
+from newsprep.engine import default_workers
 from newsprep.errors import NewsprepError
 from newsprep.rowgroups import JoinedFile, encode_row_group
 from newsprep.schema import SCHEMA
@@ -30,14 +31,6 @@ _RENAME_EXCHANGE = 2
 
 def shard_name(split: str, index: int, total: int) -> str:
     return f"{split}-{index:05d}-of-{total:05d}.parquet"
-
-
-def encoding_threads() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class _Shard:
@@ -70,7 +63,7 @@ class RowGroupPool:
     threads surface in the calling thread. A context manager: leaving it cancels what waits."""
 
     def __init__(self, threads: int | None = None):
-        threads = threads or encoding_threads()
+        threads = threads or default_workers()  # the CPUs this process may use
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="newsprep-rowgroup")
         self._max = PENDING_PER_THREAD * threads
         self._queue: deque[tuple[_Shard, Future | None]] = deque()
