@@ -141,8 +141,8 @@ def discover(root: Path) -> Inventory:
     if not stat.S_ISDIR(st.st_mode):
         raise NewsprepError(f"{root}: not a file or folder but {_file_type(st.st_mode)}")
     _walk(root, inv)
-    inv.tasks.sort(key=lambda t: t.rel)
-    inv.unreadable.sort(key=lambda q: q.source)
+    inv.tasks.sort(key=operator.attrgetter("rel"))
+    inv.unreadable.sort(key=operator.attrgetter("source"))
     return inv
 
 
@@ -150,33 +150,69 @@ def _ignore(inv: Inventory, key: str) -> None:
     inv.ignored[key] = inv.ignored.get(key, 0) + 1
 
 
+# A folder is listed by a descriptor where the system allows, and its files stat'ed by name
+# relative to it (fstatat: the kernel walks one path component, not the whole path)
+_BY_FD = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def _walk(root: Path, inv: Inventory) -> None:
     """Iterative (any depth), never following symbolic links to folders (no loops)."""
     stack = [""]
     while stack:
         rel_dir = stack.pop()
+        folder = f"{os.fspath(root)}/{rel_dir}" if rel_dir else os.fspath(root)
         try:
-            with os.scandir(root / rel_dir if rel_dir else root) as it:
-                entries = sorted(it, key=lambda e: e.name)
+            fd = os.open(folder, _FOLDER_FLAGS) if _BY_FD else None
         except OSError as exc:
-            if not rel_dir:  # the input itself: a build of nothing would replace the dataset
-                raise NewsprepError(f"{root}: cannot list the input folder: {_why(exc)}") from None
-            inv.unreadable.append(Quarantined(source_name(rel_dir), "unreadable",
-                                              f"cannot list the folder: {_why(exc)}"))
+            _unlistable(root, rel_dir, inv, exc)
             continue
-        subdirs = []
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            if entry.name.startswith("."):
-                _ignore(inv, HIDDEN)
-            elif _is_dir(entry):
-                if entry.is_symlink():
-                    _ignore(inv, SYMLINKED_FOLDER)
-                else:
-                    subdirs.append(rel)
-            else:
-                _add_file(inv, entry, rel)
+        try:
+            try:
+                with os.scandir(folder if fd is None else fd) as it:
+                    entries = sorted(it, key=_name)
+            except OSError as exc:
+                _unlistable(root, rel_dir, inv, exc)
+                continue
+            subdirs, files = _sort_out(inv, entries, f"{rel_dir}/" if rel_dir else "")
+            _add_files(inv, files, folder)  # stat'ed while `fd` is open
+        finally:
+            if fd is not None:
+                os.close(fd)
         stack.extend(reversed(subdirs))
+
+
+def _unlistable(root: Path, rel_dir: str, inv: Inventory, exc: OSError) -> None:
+    if not rel_dir:  # the input itself: a build of nothing would replace the dataset
+        raise NewsprepError(f"{root}: cannot list the input folder: {_why(exc)}") from None
+    inv.unreadable.append(Quarantined(source_name(rel_dir), "unreadable",
+                                      f"cannot list the folder: {_why(exc)}"))
+
+
+_name = operator.attrgetter("name")
+
+
+def _sort_out(inv: Inventory, entries: list[os.DirEntry],
+              prefix: str) -> tuple[list[str], list[tuple[os.DirEntry, str, str]]]:
+    """The subfolders (relative paths) and input files (entry, relative path, kind) of a
+    folder's entries; hidden entries, symbolic links to folders and other files are counted."""
+    subdirs, files = [], []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            _ignore(inv, HIDDEN)
+        elif _is_dir(entry):
+            if entry.is_symlink():
+                _ignore(inv, SYMLINKED_FOLDER)
+            else:
+                subdirs.append(prefix + name)
+        else:
+            kind = _kind(name)
+            if kind is None:
+                _ignore(inv, source_name(os.path.splitext(name)[1].lower()) or "(none)")
+            else:
+                files.append((entry, prefix + name, kind))
+    return subdirs, files
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -186,22 +222,25 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _add_file(inv: Inventory, entry: os.DirEntry, rel: str) -> None:
-    kind = _kind(entry.name)
-    if kind is None:
-        _ignore(inv, source_name(os.path.splitext(entry.name)[1].lower()) or "(none)")
-        return
-    try:
-        st = os.stat(entry.path)
-    except OSError as exc:
-        inv.unreadable.append(Quarantined(source_name(rel), "unreadable", _why(exc, entry.path)))
-        return
-    if not stat.S_ISREG(st.st_mode):
-        inv.unreadable.append(Quarantined(source_name(rel), "unreadable",
-                                          f"{_file_type(st.st_mode)}, not a regular file"))
-        return
-    name = source_name(rel)
-    inv.tasks.append(Task(name, kind, st.st_size, "" if name == rel else rel))
+def _add_files(inv: Inventory, files: list[tuple[os.DirEntry, str, str]], folder: str) -> None:
+    """A task for each regular file of `files` (their entries' stat follows symbolic links,
+    as os.stat does), else a quarantine."""
+    for entry, rel, kind in files:
+        try:
+            st = entry.stat()
+        except OSError as exc:
+            inv.unreadable.append(Quarantined(source_name(rel), "unreadable",
+                                              _why(exc, f"{folder}/{entry.name}")))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            inv.unreadable.append(Quarantined(source_name(rel), "unreadable",
+                                              f"{_file_type(st.st_mode)}, not a regular file"))
+            continue
+        if rel.isprintable() and "\\" not in rel:  # source_name's own first test, inline
+            inv.tasks.append(Task(rel, kind, st.st_size))
+        else:
+            name = source_name(rel)
+            inv.tasks.append(Task(name, kind, st.st_size, "" if name == rel else rel))
 
 
 def input_path(root: Path, task) -> Path:
