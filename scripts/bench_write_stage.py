@@ -13,6 +13,7 @@ import argparse
 import copy
 import importlib
 import json
+import os
 import pickle
 import shutil
 import statistics
@@ -23,7 +24,8 @@ from pathlib import Path
 
 
 def capture(corpus: Path, work: Path, workers: int | None) -> dict:
-    """Build `corpus`; the write stage's inputs, with the part files copied to `work`."""
+    """Build `corpus`; the write stage's inputs, the part files linked into `work` (on the
+    same file system as the build's staging folder: the system's temporary folder)."""
     import newsprep
 
     build = importlib.import_module("newsprep.build")
@@ -32,7 +34,7 @@ def capture(corpus: Path, work: Path, workers: int | None) -> dict:
     def keep(stage, cfg, parts, result, split_ratios, summary, num_bytes=None):
         copied = []
         for path, mask in parts:
-            shutil.copy(path, work / path.name)
+            os.link(path, work / path.name)  # kept when the build removes its part files
             copied.append((work / path.name, mask))
         seen["state"] = pickle.dumps((cfg, copied, result, split_ratios, summary))
         return real(stage, cfg, parts, result, split_ratios, summary, num_bytes)
@@ -40,7 +42,7 @@ def capture(corpus: Path, work: Path, workers: int | None) -> dict:
     build.write_final = keep
     timings: dict[str, float] = {}
     try:
-        newsprep.build(corpus, work / "out", workers=workers, timings=timings)
+        newsprep.build(corpus, work / "out", workers=workers, timings=timings)  # in `work`
     finally:
         build.write_final = real
     return {"state": seen["state"], "build_write_s": round(timings["write"], 3)}
