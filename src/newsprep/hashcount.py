@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 _BLOCK = 1 << 16  # values buffered before they are sorted into an array
+_SETTLE_PENDING = 1 << 18  # merged keys waiting (and more than the keys counted): folded in
 _MAX_ARRAYS = 4096  # arrays kept before they are merged into one
 _GROUP_BITS = 20  # a pair keeps 44 bits of its key and 20 of its group
 _GROUP_MASK = (1 << _GROUP_BITS) - 1
@@ -162,6 +163,8 @@ class KeyCounts:
             self._pending_len += len(other._keys)
         self._pending.extend(other._pending)
         self._pending_len += other._pending_len
+        if self._pending_len > max(_SETTLE_PENDING, len(self._keys)):
+            self.settle()  # in steps: one sort of millions of merged keys costs more
 
     def upper_bound(self) -> int:
         """At least the number of distinct keys (exact after `settle`)."""
