@@ -117,7 +117,74 @@ register_run_handler("newsprep.minhash", str.lower, lambda ch: ch not in _PUNCT_
 
 def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
-    space, with a space before and after; and the byte length of each text. A text with few
+    space, with a space before and after; and the byte length of each text. Texts off ASCII are
+    encoded as they are and their non-ASCII characters lower-cased in the bytes (`_lower_utf8`)
+    when each lower-cases to as many UTF-8 bytes; else `_token_bytes_by_text`."""
+    parts = [b""]
+    wide = False
+    for t in texts:
+        if t.isascii():
+            parts.append(t.encode("ascii"))
+        else:
+            parts.append(t.encode("utf-8", "surrogatepass"))
+            wide = True
+    parts.append(b"")
+    joined = b" ".join(parts).translate(_TOKEN_TABLE)
+    lengths = np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
+    if not wide:
+        return joined, lengths
+    buf = bytearray(joined)
+    data = np.frombuffer(buf, dtype=np.uint8)
+    if not _lower_utf8(data):
+        return _token_bytes_by_text(texts)
+    _blank_wide(data)
+    return buf, lengths
+
+
+def _lower_utf8(data: np.ndarray) -> bool:
+    """Lower-case in place the non-ASCII characters of UTF-8 `data` (ending in an ASCII byte),
+    as `str.lower` does, when every distinct one lower-cases to as many UTF-8 bytes and none is
+    Σ (the only one lower-cased by its neighbours); else False, `data` untouched."""
+    at = np.flatnonzero(data >= 0xC0)  # lead bytes
+    if not len(at):
+        return True
+    lead = data[at]
+    width = 2 + (lead >= 0xE0).astype(np.int64) + (lead >= 0xF0)
+    key = lead.astype(np.uint32) << 24
+    for i in (1, 2, 3):
+        more = data[np.minimum(at + i, len(data) - 1)].astype(np.uint32)
+        key |= np.where(width > i, more, 0) << (32 - 8 * (i + 1))
+    uniq, inv = np.unique(key, return_inverse=True)
+    new = uniq.copy()
+    for j, k in enumerate(uniq.tolist()):
+        w = 2 + (k >> 24 >= 0xE0) + (k >> 24 >= 0xF0)
+        ch = k.to_bytes(4, "big")[:w].decode("utf-8", "surrogatepass")
+        low = ch.lower()
+        if low != ch:
+            enc = low.encode("utf-8", "surrogatepass")
+            if ch == "\u03a3" or len(enc) != w:
+                return False
+            new[j] = int.from_bytes(enc.ljust(4, b"\0"), "big")
+    repl = new[inv.ravel()]
+    sel = np.flatnonzero(repl != key)
+    for i in range(4):
+        part = sel if i < 2 else sel[width[sel] > i]
+        data[at[part] + i] = (repl[part] >> np.uint32(24 - 8 * i)).astype(np.uint8)
+    return True
+
+
+def _blank_wide(data: np.ndarray) -> None:
+    """Blank (as spaces) the UTF-8 sequences of `_PUNCT`'s non-ASCII characters in place."""
+    at = np.flatnonzero(data[:-2] == 0xE2)
+    at = at[(data[at + 1] == 0x80) & _E280[data[at + 2]]]
+    data[at] = data[at + 1] = data[at + 2] = 32
+    at = np.flatnonzero(data[:-1] == 0xC2)
+    at = at[_C2[data[at + 1]]]
+    data[at] = data[at + 1] = 32
+
+
+def _token_bytes_by_text(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
+    """`_token_bytes` text by text (for texts `_lower_utf8` cannot lower-case). A text with few
     non-ASCII characters (and no Σ, which lower-cases by its neighbours) has its runs of them
     lower-cased and blanked by a codec error handler; others whole, then blanked below."""
     parts = [b""]
@@ -136,13 +203,7 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     if not wide:
         return joined, lengths
     buf = bytearray(joined)
-    data = np.frombuffer(buf, dtype=np.uint8)
-    at = np.flatnonzero(data[:-2] == 0xE2)
-    at = at[(data[at + 1] == 0x80) & _E280[data[at + 2]]]
-    data[at] = data[at + 1] = data[at + 2] = 32
-    at = np.flatnonzero(data[:-1] == 0xC2)
-    at = at[_C2[data[at + 1]]]
-    data[at] = data[at + 1] = 32
+    _blank_wide(np.frombuffer(buf, dtype=np.uint8))
     return buf, lengths
 
 
