@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from itertools import repeat
 
 import numpy as np
-import pandas as pd
 import xxhash
 
-from newsprep.hashcount import HashCounter, KeyCounts, PairCounter
+from newsprep.hashcount import HashCounter, KeyCounts, PairCounter, _changes, _runs
 from newsprep.parse import Page
 from newsprep.textnorm import (
     ASCII_KEY,
@@ -43,7 +43,9 @@ DF_CHARS = 4000  # words of an article's first this many characters count for th
 DF_MAX_WORDS = 2_000_000  # above this many distinct words, words seen once are dropped
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
 _DOC_BITS = 8  # a word key keeps 64 - _DOC_BITS bits; the article's index in its batch the rest
-_BATCH = 1 << _DOC_BITS  # articles whose words are counted at once
+# articles counted at once (at most 1 << _DOC_BITS): small enough that a batch's temporary arrays
+# (tens of KB) are reused from the heap, not fresh pages (at 256, 2x the CPU in a real pass 1)
+_BATCH = 64
 
 # `textnorm`'s bytes.translate tables on ASCII text: `title_key`'s, but keeping the line breaks
 # between lines, and `vocabulary`'s
@@ -68,27 +70,29 @@ def edge_bytes(texts: list[str]) -> bytes:
     return "\n".join(map(title_key, texts)).encode("utf-8", "surrogatepass")
 
 
+def _squeezed_lines(buf: bytes) -> list[bytes]:
+    """The lines of `buf`, each run of spaces cut to its last space if a word byte (neither
+    space nor line break) follows, else dropped: a line's words joined by single spaces, but
+    for one space left before its first word if spaces were there."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    keep = arr != 32
+    keep[:-1] |= keep[1:] & (arr[1:] != 10)
+    return arr[keep].tobytes().split(b"\n")
+
+
 def collapse_spaces(buf: bytes) -> bytes:
     """`buf` with every line's words joined by single spaces (no space at either end)."""
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    space = np.zeros(len(arr) + 2, dtype=bool)  # one False either side
-    space[1:-1] = arr == 32
-    word = ~space
-    word[1:-1] &= arr != 10
-    word[0] = word[-1] = False
-    edges = np.flatnonzero(space[1:] != space[:-1])
-    start, end = edges[0::2], edges[1::2]  # runs of spaces: arr[start:end]
-    inner = word[start] & word[end + 1]  # a word before and after (padded indices)
-    keep = ~space[1:-1]
-    keep[start[inner]] = True  # one space between two words
-    return arr[keep].tobytes()
+    lines = _squeezed_lines(buf)
+    return b"\n".join(map(bytes.lstrip, lines, repeat(b" ", len(lines))))
 
 
 def line_hashes(buf: bytes) -> np.ndarray:
     """The xxh3-64 hash of every line of `buf` (`edge_bytes` of some texts, joined by line
     breaks), its spaces collapsed: `hash64(title_key(t))` of every text."""
-    lines = collapse_spaces(buf).split(b"\n")
-    return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
+    lines = _squeezed_lines(buf)
+    n = len(lines)
+    lines = map(bytes.lstrip, lines, repeat(b" ", n))  # at most one space each
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, n)
 
 
 def key_hashes(texts: list[str]) -> list[int]:
@@ -124,10 +128,14 @@ def _word_counts(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     first = np.append(starts.searchsorted(doc_starts), len(starts))  # each text's first word
     doc = np.repeat(np.arange(len(texts), dtype=np.uint64), np.diff(first))
     high = ~np.uint64((1 << _DOC_BITS) - 1)  # _BATCH articles at most: an index fits below
-    # (word, article) made distinct in one hash pass, then counted per word
-    pairs = pd.unique((span_hashes(buf, starts, ends) & high) | doc)
-    codes, keys = pd.factorize(pairs >> np.uint64(_DOC_BITS))
-    return keys, np.bincount(codes).astype(np.uint32)
+    # (word, article) made distinct by one sort, then counted per word (keys sorted)
+    pairs = span_hashes(buf, starts, ends)
+    pairs &= high
+    pairs |= doc
+    pairs.sort()
+    pairs = pairs[_changes(pairs)]
+    pairs >>= np.uint64(_DOC_BITS)
+    return _runs(pairs)
 
 
 class _Batch:
