@@ -68,3 +68,11 @@ def test_lower_utf8_lowers_in_place_or_refuses_untouched():
     for odd in ("ΑΣ", "İx", "Ⱥ", "\u212a"):
         ok, before, after = run("É " + odd)
         assert not ok and after == before
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts_st, st.integers(0, 5))
+def test_a_text_of_many_non_ascii_characters_beside_few_gives_the_same_tokens(texts, at):
+    many = "Ωμέγα ΑΣ Дом “x” " * 40  # more than FEW_NON_ASCII extra UTF-8 bytes
+    texts = texts[:at] + [many] + texts[at:]
+    assert _split(*minhash._token_bytes(texts)) == [_tokens(t) for t in texts]

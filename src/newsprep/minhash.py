@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from newsprep.textnorm import few_non_ascii, register_run_handler
+from newsprep.textnorm import FEW_NON_ASCII, few_non_ascii, register_run_handler
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
@@ -117,9 +117,10 @@ register_run_handler("newsprep.minhash", str.lower, lambda ch: ch not in _PUNCT_
 
 def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
-    space, with a space before and after; and the byte length of each text. Texts off ASCII are
-    encoded as they are and their non-ASCII characters lower-cased in the bytes (`_lower_utf8`)
-    when each lower-cases to as many UTF-8 bytes; else `_token_bytes_by_text`."""
+    space, with a space before and after; and the byte length of each text. Texts off ASCII (each
+    with few non-ASCII characters) are encoded as they are and their non-ASCII characters
+    lower-cased in the bytes (`_lower_utf8`) when each lower-cases to as many UTF-8 bytes; all
+    else by `_token_bytes_by_text`."""
     parts = [b""]
     wide = False
     for t in texts:
@@ -127,6 +128,8 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
             parts.append(t.encode("ascii"))
         else:
             parts.append(t.encode("utf-8", "surrogatepass"))
+            if len(parts[-1]) - len(t) > FEW_NON_ASCII:  # many: lower() is cheaper
+                return _token_bytes_by_text(texts)
             wide = True
     parts.append(b"")
     joined = b" ".join(parts).translate(_TOKEN_TABLE)
