@@ -119,6 +119,35 @@ def _call_time(shared, item):
     return time.time()
 
 
+def test_workers_keep_freed_memory(monkeypatch):
+    """Each worker lets its heap keep freed memory (a batch's temporaries are not faulted in
+    afresh every time); the driver's own allocator settings are left alone."""
+    import os
+
+    from newsprep import engine
+
+    monkeypatch.setattr(engine, "_keep_freed_memory",
+                        lambda: engine._STATE.__setitem__("kept_by", os.getpid()))
+    kept_by = list(engine.map_ordered(_kept_by, [1, 2, 3, 4], 2, {}))
+    assert all(pid is not None and pid != os.getpid() for pid in kept_by)
+    assert "kept_by" not in engine._STATE  # not called in this process
+
+
+def _kept_by(shared, item):
+    return shared.get("kept_by")
+
+
+def test_the_allocator_takes_the_setting():
+    import ctypes
+    import platform
+
+    from newsprep import engine
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert ctypes.CDLL(None).mallopt(engine._M_TRIM_THRESHOLD, engine.KEEP_FREED_BYTES) == 1
+
+
 def test_default_workers_follow_a_containers_cpu_quota(tmp_path, monkeypatch):
     """A container limited to 2.5 CPUs (cgroup v2 `cpu.max`, or v1 quota files) gets 3
     workers, not one per core of the host; no quota, or "max": the CPUs it may run on."""

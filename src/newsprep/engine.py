@@ -24,12 +24,28 @@ class Engine(Protocol):
 
 
 _ITEMS: list = []  # the items of the running map, as the workers were started with them
+_M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter
+KEEP_FREED_BYTES = 64 << 20  # free heap a worker keeps at its top instead of handing it back
+
+
+def _keep_freed_memory() -> None:
+    """Let this process's heap keep up to KEEP_FREED_BYTES free at its top (glibc hands back
+    anything above about 128 KiB). A worker allocates and frees temporaries of a few MB per
+    batch; handed back, they come back as fresh pages each time, and the page faults cost a
+    sixth of pass 1's CPU (100k `.txt`: pass-1 workers 6.4 -> 5.4 CPU-s). Workers live for one
+    pass, so what they keep goes with them. A no-op without glibc's mallopt."""
+    import ctypes
+    from contextlib import suppress
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
 
 
 def _init(state: dict[str, Any], items: list) -> None:
     _STATE.clear()
     _STATE.update(state)
     _ITEMS[:] = items
+    _keep_freed_memory()
 
 
 def _call(job: tuple[Callable, int]) -> Any:
