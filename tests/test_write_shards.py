@@ -49,3 +49,27 @@ def test_an_empty_split_gets_one_empty_shard(tmp_path):
     names = writer.close()
     assert names == ["data/test-00000-of-00001.parquet"]
     assert pq.read_table(tmp_path / names[0]).num_rows == 0
+
+
+def test_pages_do_not_depend_on_batches(tmp_path):
+    """Parquet ends a page where an input array ends (once the page is big enough): each row
+    group is made one array per column before it is encoded, so the bytes are the same."""
+    import random
+
+    rng = random.Random(7)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
+             for _ in range(5000)]
+    table = _table(0, 1500).set_column(
+        SCHEMA.names.index("text"), SCHEMA.field("text"),
+        pa.array([" ".join(rng.choices(words, k=350)) for _ in range(1500)], pa.string()))
+    names = {}
+    for label, step in (("whole", 1500), ("sliced", 37)):
+        writer = ShardWriter(tmp_path / label, "train", shard_rows=5000, row_group_rows=1000)
+        for lo in range(0, 1500, step):
+            writer.write(pa.Table.from_batches(table.slice(lo, step).to_batches()))
+        names[label] = writer.close()
+    assert names["whole"] == names["sliced"]
+    meta = pq.ParquetFile(tmp_path / "whole" / names["whole"][0]).metadata
+    assert meta.row_group(0).column(SCHEMA.names.index("text")).total_uncompressed_size > 2 << 20
+    for name in names["whole"]:
+        assert (tmp_path / "sliced" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()

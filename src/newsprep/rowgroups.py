@@ -33,11 +33,13 @@ _CMD_OFFSETS = (9, 10, 11, 14)  # data page, index page, dictionary page, bloom 
 
 
 def encode_row_group(table: pa.Table, schema: pa.Schema, options: dict) -> pa.Buffer:
-    """`table` as a Parquet file of one row group (an empty table: a file of none)."""
+    """`table` as a Parquet file of one row group (an empty table: a file of none). Each column
+    is made one array first: Parquet ends a page where an input array ends, so the bytes would
+    otherwise depend on how the rows were batched on their way here."""
     sink = pa.BufferOutputStream()
     with pq.ParquetWriter(sink, schema, **options) as writer:
         if table.num_rows:
-            writer.write_table(table, row_group_size=table.num_rows)
+            writer.write_table(table.combine_chunks(), row_group_size=table.num_rows)
     return sink.getvalue()
 
 
