@@ -32,7 +32,7 @@ QUARANTINE_FILE = ".newsprep/quarantine.jsonl"
 PARTS_DIR = ".newsprep/parts"
 SPILL_DIR = ".newsprep/spill"
 CHUNK_BYTES = 4 << 20
-CHUNK_TASKS = 256
+CHUNK_TASKS = 1024  # inputs a chunk at most (fewer chunks: less driver work an article)
 
 
 def _chunks(tasks: list) -> Iterator[list]:
