@@ -9,30 +9,7 @@ from hypothesis import strategies as st
 
 from newsprep import decode as D
 
-
-def _general(data: bytes, normalise: bool) -> tuple:
-    """What `decode` gives by its general path, step by step, without its fast paths."""
-    try:
-        text, encoding, padded = D._text(data)
-    except D.DecodeFailure as fail:
-        return ("fail", fail.reason)
-    if D._mostly_controls(text):
-        return ("fail", "binary")
-    if not normalise:
-        return text, encoding, padded or encoding != "utf-8"
-    broken = D._BREAKS.sub("\n", text)
-    cleaned = D._CONTROL.sub("", broken)
-    if not cleaned.strip():
-        return ("fail", "empty")
-    return cleaned, encoding, padded or len(cleaned) != len(broken) or encoding != "utf-8"
-
-
-def _decoded(data: bytes, normalise: bool) -> tuple:
-    try:
-        got = D.decode(data, normalise=normalise)
-    except D.DecodeFailure as fail:
-        return ("fail", fail.reason)
-    return got.text, got.encoding, got.repaired
+from .test_decode_utf8_fastpath import _decoded, _general  # decode, and its general path
 
 
 def test_every_non_ascii_character_is_judged_as_the_regex_judges_it():
