@@ -141,9 +141,8 @@ def decisive_reason(line: str, w: _Walk) -> str | None:
         return "boilerplate"
     if s.link_prefix is not None and s.link_prefix.match(line):
         return "link-label"
-    if (s.other_titles and w.stats is not None and title_key(line) != w.forms[0]
-            and title_seen(w.stats, line) and n_words(line) >= s.headline_words[0]
-            and not s.keep.search(stripped)):
+    if (s.other_titles and is_other_title(line, w.title, w.stats)
+            and n_words(line) >= s.headline_words[0] and not s.keep.search(stripped)):
         return "other-title"  # not a one-word title such as "Reuters" or "Letters"
     if s.own_title and repeats_title(line, w.forms, w.top):
         return "own-title"
