@@ -22,6 +22,7 @@ from newsprep.lineform import (
     line_form,
     n_words,
     strip_bullet,
+    strip_link_prefix,
 )
 from newsprep.parse import Line
 from newsprep.patternset import PatternSet
@@ -139,7 +140,7 @@ def decisive_reason(line: str, w: _Walk) -> str | None:
     stripped = line.strip()
     if s.boilerplate.search(stripped):
         return "boilerplate"
-    if s.link_prefix is not None and s.link_prefix.match(line):
+    if strip_link_prefix(line, s.link_prefix) is not None:
         return "link-label"
     if (s.other_titles and is_other_title(line, w.title, w.stats)
             and n_words(line) >= s.headline_words[0] and not s.keep.search(stripped)):
