@@ -53,16 +53,15 @@ def _wait_for_warm_up() -> None:
 
 
 def _groups(parts: list[tuple[Path, np.ndarray]]):
-    """The kept rows of the part files, in order, in tables of about BATCH_ROWS rows. A part
-    file is cut into batches of BATCH_ROWS rows from its start, each one array per column
-    (as the Parquet reader gave them when the part files were Parquet): how a shard's pages are
-    cut follows the arrays of its rows, and pass 2's own batches must not change the bytes."""
+    """The kept rows of the part files, in order, in tables of about BATCH_ROWS rows (however
+    they are cut, the shards' bytes are the same: each row group is encoded from one array per
+    column, `rowgroups.encode_row_group`)."""
     group: list[pa.Table] = []
     rows = 0
     for path, keep in parts:
         table = part_files.read(path)
         for offset in range(0, table.num_rows, BATCH_ROWS):
-            batch = table.slice(offset, BATCH_ROWS).combine_chunks()  # no copy if one array
+            batch = table.slice(offset, BATCH_ROWS)
             mask = keep[offset: offset + batch.num_rows]
             group.append(batch if mask.all() else batch.filter(pa.array(mask)))
             rows += group[-1].num_rows
