@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import xxhash
-
 from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.corpus import CorpusStats
@@ -46,11 +44,7 @@ def content_hash(title: str, text: str) -> str:
     marks = data.translate(_SPACE_MARKS)
     if not marks.istitle() or marks.startswith(b"A") or marks.endswith(b"A"):
         return hash_hex(title_key(title), squash(text))
-    digest = xxhash.xxh3_128(title_key(title).encode("utf-8", "surrogatepass"))
-    digest.update(b"\x00")
-    digest.update(data.translate(_TO_SPACE))
-    digest.update(b"\x00")
-    return digest.hexdigest()
+    return hash_hex(title_key(title), data.translate(_TO_SPACE))
 
 
 def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict | Quarantined:

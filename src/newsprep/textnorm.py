@@ -177,10 +177,11 @@ def word_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-def hash_hex(*parts: str) -> str:
+def hash_hex(*parts: str | bytes) -> str:
+    """xxh3-128 of the parts (text as UTF-8), each followed by a NUL byte, in hex."""
     h = xxhash.xxh3_128()
     for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
 
