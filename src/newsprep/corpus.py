@@ -70,29 +70,27 @@ def edge_bytes(texts: list[str]) -> bytes:
     return "\n".join(map(title_key, texts)).encode("utf-8", "surrogatepass")
 
 
-def _squeezed_lines(buf: bytes) -> list[bytes]:
-    """The lines of `buf`, each run of spaces cut to its last space if a word byte (neither
-    space nor line break) follows, else dropped: a line's words joined by single spaces, but
-    for one space left before its first word if spaces were there."""
+def _collapsed_lines(buf: bytes) -> list[bytes]:
+    """The lines of `buf`, each with its words joined by single spaces (no space at either end):
+    a run of spaces is cut to its last space where a word byte (neither space nor line break)
+    follows, else dropped, then the one space left before a line's first word is stripped."""
     arr = np.frombuffer(buf, dtype=np.uint8)
     keep = arr != 32
     keep[:-1] |= keep[1:] & (arr[1:] != 10)
-    return arr[keep].tobytes().split(b"\n")
+    lines = arr[keep].tobytes().split(b"\n")
+    return list(map(bytes.lstrip, lines, repeat(b" ", len(lines))))
 
 
 def collapse_spaces(buf: bytes) -> bytes:
     """`buf` with every line's words joined by single spaces (no space at either end)."""
-    lines = _squeezed_lines(buf)
-    return b"\n".join(map(bytes.lstrip, lines, repeat(b" ", len(lines))))
+    return b"\n".join(_collapsed_lines(buf))
 
 
 def line_hashes(buf: bytes) -> np.ndarray:
     """The xxh3-64 hash of every line of `buf` (`edge_bytes` of some texts, joined by line
     breaks), its spaces collapsed: `hash64(title_key(t))` of every text."""
-    lines = _squeezed_lines(buf)
-    n = len(lines)
-    lines = map(bytes.lstrip, lines, repeat(b" ", n))  # at most one space each
-    return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, n)
+    lines = _collapsed_lines(buf)
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
 
 
 def key_hashes(texts: list[str]) -> list[int]:
