@@ -121,8 +121,7 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     with few non-ASCII characters) are encoded as they are and their non-ASCII characters
     lower-cased in the bytes (`_lower_utf8`) when each lower-cases to as many UTF-8 bytes; all
     else by `_token_bytes_by_text`."""
-    parts = [b""]
-    wide = False
+    parts, wide = [], False
     for t in texts:
         if t.isascii():
             parts.append(t.encode("ascii"))
@@ -131,9 +130,7 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
             if len(parts[-1]) - len(t) > FEW_NON_ASCII:  # many: lower() is cheaper
                 return _token_bytes_by_text(texts)
             wide = True
-    parts.append(b"")
-    joined = b" ".join(parts).translate(_TOKEN_TABLE)
-    lengths = np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
+    joined, lengths = _joined(parts)
     if not wide:
         return joined, lengths
     buf = bytearray(joined)
@@ -142,6 +139,13 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
         return _token_bytes_by_text(texts)
     _blank_wide(data)
     return buf, lengths
+
+
+def _joined(parts: list[bytes]) -> tuple[bytes, np.ndarray]:
+    """The parts joined by a space, with a space before and after, through _TOKEN_TABLE; and
+    the length of each part."""
+    lengths = np.fromiter(map(len, parts), np.int64, len(parts))
+    return b" ".join([b"", *parts, b""]).translate(_TOKEN_TABLE), lengths
 
 
 def _lower_utf8(data: np.ndarray) -> bool:
@@ -190,8 +194,7 @@ def _token_bytes_by_text(texts: list[str]) -> tuple[bytes | bytearray, np.ndarra
     """`_token_bytes` text by text (for texts `_lower_utf8` cannot lower-case). A text with few
     non-ASCII characters (and no Σ, which lower-cases by its neighbours) has its runs of them
     lower-cased and blanked by a codec error handler; others whole, then blanked below."""
-    parts = [b""]
-    wide = False
+    parts, wide = [], False
     for t in texts:
         if t.isascii():
             parts.append(t.encode("ascii"))
@@ -200,9 +203,7 @@ def _token_bytes_by_text(texts: list[str]) -> tuple[bytes | bytearray, np.ndarra
         else:
             parts.append(t.lower().encode("utf-8", "surrogatepass"))
             wide = True
-    parts.append(b"")
-    lengths = np.fromiter(map(len, parts[1:-1]), np.int64, len(texts))
-    joined = b" ".join(parts).translate(_TOKEN_TABLE)
+    joined, lengths = _joined(parts)
     if not wide:
         return joined, lengths
     buf = bytearray(joined)
