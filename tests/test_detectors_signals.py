@@ -15,7 +15,7 @@ from newsprep.lineform import (
     strip_bullet,
     strip_link_prefix,
 )
-from newsprep.parse import Line, parse_page
+from newsprep.parse import parse_page
 from newsprep.textnorm import word_forms
 from newsprep.titles import is_furniture, is_repeat, split_top
 from newsprep.topic import topic_overlap
@@ -200,10 +200,6 @@ def test_word_forms_meet(word, form):
     assert not word_forms(word).isdisjoint(word_forms(form))
 
 
-def _lines(blanks: list[bool]) -> list[Line]:
-    return [Line(f"line {i}", b) for i, b in enumerate(blanks)]
-
-
 @pytest.mark.parametrize(("blanks", "expected"), [
     ([True, True, True, True, False, False], True),  # paragraphs, then a glued trailer list
     ([True, False, False, False, False], False),  # no blank lines at all
@@ -211,4 +207,4 @@ def _lines(blanks: list[bool]) -> list[Line]:
     ([True, True], False),  # too short to tell
 ])
 def test_blank_layout(blanks, expected):
-    assert blank_layout(_lines(blanks), CFG) is expected
+    assert blank_layout(blanks, CFG) is expected

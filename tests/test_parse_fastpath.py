@@ -66,6 +66,7 @@ def test_a_parsed_page_equals_one_made_of_its_lines(text):
     made = Page(page.title, tuple(Line(line.text, line.blank_before) for line in page.lines))
     assert made == page and hash(made) == hash(page) and repr(made) == repr(page)
     assert made.texts == page.texts and made.lines == page.lines
+    assert made.blanks == page.blanks == [line.blank_before for line in page.lines]
     assert pickle.loads(pickle.dumps(page)) == page
 
 
@@ -74,6 +75,9 @@ def test_pages_and_lines_behave_as_the_frozen_records_they_were():
     texts = page.texts
     texts.append("changed")  # a new list each time: the page is not changed
     assert page.texts == ["first", "second"]
+    blanks = page.blanks
+    blanks.append(True)
+    assert page.blanks == [True, False]
     assert page.lines == (Line("first", True), Line("second", False))
     assert repr(page.lines[0]) == "Line(text='first', blank_before=True)"
     assert page != parse_page("Title\n\nfirst\n\nsecond")

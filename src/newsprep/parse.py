@@ -3,8 +3,8 @@ blank line stood before it. Pure: no I/O. Lines are kept exactly as written.
 
 Parsing runs twice per article in a build (pass 1 gathers statistics from the line texts only,
 pass 2 segments), so it is done by C-level passes over the split lines (`map`, `compress`), and
-a page keeps its line texts and blank flags as lists: the `Line` objects are made only when
-`Page.lines` is first asked for (pass 1 never does)."""
+a page keeps its line texts and blank flags as lists (`texts`, `blanks`): the `Line` objects
+are made only when `Page.lines` is first asked for (a build never does)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ class Page:
     @property
     def texts(self) -> list[str]:
         return self._texts.copy()
+
+    @property
+    def blanks(self) -> list[bool]:
+        """For each line, whether a blank line stood before it (a new list at each call)."""
+        if self._blanks is None:
+            self._blanks = [line.blank_before for line in self._lines]
+        return self._blanks.copy()
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:

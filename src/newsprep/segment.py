@@ -28,7 +28,7 @@ def segment(page: Page, stats: Stats | None, cfg: Config) -> Segments:
     lines = page.texts
     top = split_top(page.title, lines, stats, cfg)
     rest = lines[len(top):]
-    n_trailers = count_trailers(page.title, list(page.lines[len(top):]), stats, cfg)
+    n_trailers = count_trailers(page.title, rest, page.blanks[len(top):], stats, cfg)
     body = rest[: len(rest) - n_trailers]
     return Segments(
         header_lines=[t for t, label in zip(lines, top, strict=False) if label == "header"],

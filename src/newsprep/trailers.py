@@ -122,6 +122,7 @@ class _Walk:
     title: str
     forms: tuple[str, tuple[str, ...]]  # the title's forms (`titles.title_forms`)
     texts: list[str]  # the lines' texts
+    blanks: list[bool]  # for each line, whether a blank line stood before it
     stats: Stats | None
     blank_layout: bool  # the article separates its paragraphs with blank lines
     s: TrailerSettings
@@ -168,51 +169,52 @@ def evidence(line: Line, i: int, w: _Walk, below_glued: bool) -> float:
     return score
 
 
-def is_trailer(lines: list[Line], i: int, w: _Walk) -> bool:
+def is_trailer(i: int, w: _Walk) -> bool:
     """Whether line `i` is a trailer; the marker of a list item ("• ", "- ", "1. ") is looked
     through (for the weighed evidence, one dash-led line alone is a note, "- The match will be
     shown on BBC One", not a list item)."""
-    line = lines[i]
-    text = line.text
+    text = w.texts[i]
     if _RULE.match(text):
         return w.below_is_trailer  # a rule ("___", "* * *") above a trailer block joins it
     marked = strip_bullet(text)
     if decisive_reason(marked, w) is not None:
         return True
+    item = text
     if marked is not text:  # a list marker: a dash or a number only counts inside a list
         item = marked if _in_list(w.texts, i) else strip_bullet(text, False)
-        if item is not text:
-            line = Line(item, line.blank_before)
-    glued = i + 1 < len(lines) and not lines[i + 1].blank_before
-    return (evidence(line, i, w, glued) >= w.s.threshold
-            and not w.s.keep.search(line.text.strip()))
+    glued = i + 1 < len(w.texts) and not w.blanks[i + 1]
+    return (evidence(Line(item, w.blanks[i]), i, w, glued) >= w.s.threshold
+            and not w.s.keep.search(item.strip()))
 
 
-def blank_layout(lines: list[Line], cfg: Config) -> bool:
-    """Whether the article separates its paragraphs with blank lines (a list glued to the end,
-    such as a trailer block, left out): then a line glued to the one above is a sign."""
-    end = len(lines)
-    while end > 1 and not lines[end - 1].blank_before:
+def blank_layout(blanks: list[bool], cfg: Config) -> bool:
+    """Whether the article separates its paragraphs with blank lines (`blanks`: for each line,
+    whether a blank line stood before it; a list glued to the end, such as a trailer block,
+    left out): then a line glued to the one above is a sign."""
+    end = len(blanks)
+    while end > 1 and not blanks[end - 1]:
         end -= 1
-    flags = [line.blank_before for line in lines[1:end]]
+    flags = blanks[1:end]
     share = cfg.derived(trailer_settings).blank_layout_share
     return sum(flags) >= 2 and sum(flags) >= share * len(flags)
 
 
-def count_trailers(title: str, lines: list[Line], stats: Stats | None, cfg: Config) -> int:
-    """How many of the last `lines` (the article below its title block) are trailers.
+def count_trailers(title: str, texts: list[str], blanks: list[bool], stats: Stats | None,
+                   cfg: Config) -> int:
+    """How many of the last lines (the article below its title block: `texts`, and for each
+    whether a blank line stood before it, `blanks`) are trailers.
 
     At least one line is always kept as the article."""
     s = cfg.derived(trailer_settings)
-    if not s.enabled or len(lines) < 2:
+    if not s.enabled or len(texts) < 2:
         return 0
     top = cfg.derived(top_settings)
-    w = _Walk(title, title_forms(title, top.separators), [line.text for line in lines], stats,
-              blank_layout(lines, cfg), s, top)
+    w = _Walk(title, title_forms(title, top.separators), texts, blanks, stats,
+              blank_layout(blanks, cfg), s, top)
     n = 0
-    for i in range(len(lines) - 1, max(1, len(lines) - s.max_lines) - 1, -1):
+    for i in range(len(texts) - 1, max(1, len(texts) - s.max_lines) - 1, -1):
         w.below_is_trailer = n > 0
-        if not is_trailer(lines, i, w):
+        if not is_trailer(i, w):
             break
         n += 1
     return n
