@@ -66,3 +66,40 @@ def test_paragraphs_and_typographic_text_take_the_fast_path(monkeypatch):
     assert calls == []
     record.content_hash("T", "one  two")
     assert calls == ["one  two"]
+
+
+_PARAGRAPH = st.one_of(TEXTS, st.lists(st.sampled_from(
+    ["\u0301", "\u0308", "\u1100", "\u1161", "\u11a8", "e", " ", "\n", "\u00a8", "ﬁ"]),
+    max_size=6).map("".join))  # combining marks and Hangul jamo at a paragraph's edges too
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(["Title", "", " Ünï  cødé\x1c"]), st.lists(_PARAGRAPH, max_size=6))
+@example("T", [])
+@example("T", [""])
+@example("T", ["", ""])
+@example("T", ["one two", "three"])
+@example("T", ["one ", "two"])
+@example("T", ["one", " two"])
+@example("T", ["one", "", "two"])
+@example("T", ["e", "\u0301x"])  # NFKC composes é within a text, never across the break
+@example("T", ["\u1100", "\u1161"])  # nor a Hangul syllable
+@example("T", ["a\u00a8", "b"])  # NFKC makes ¨ a space and a combining mark
+@example("T", ["a\u2028", "b"])
+@example("T", ["ﬁ  x"])
+def test_paragraphs_hash_is_the_hash_of_the_joined_text(title, paragraphs):
+    """`paragraphs_hash` (what a record's content hash is made by, from the segmented body)
+    is the plain definition's hash of the text the record holds, "\\n\\n".join(paragraphs)."""
+    assert record.paragraphs_hash(title, paragraphs) == _reference(title, "\n\n".join(paragraphs))
+
+
+def test_a_record_body_takes_the_fast_path(monkeypatch):
+    """Paragraphs as segmentation gives them (stripped, single spaces) are hashed without
+    `squash`, typographic ones too; a run of spaces inside one goes by it."""
+    calls = []
+    monkeypatch.setattr(record, "squash", lambda text: calls.append(text) or "")
+    for body in (["One two.", "Three\tfour.", "Five"], ["“Quoted” — l’été", "ﬁn Ｆｕｌｌ"]):
+        assert record.paragraphs_hash("T", body) == _reference("T", "\n\n".join(body))
+    assert calls == []
+    record.paragraphs_hash("T", ["one", "two  three"])
+    assert calls == ["one two  three"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from newsprep import flags as F
 from newsprep.config import Config
@@ -24,27 +25,31 @@ def page_of(raw: RawArticle) -> Page:
 
 # str.split() whitespace that NFKC keeps (the other non-ASCII spaces become " ")
 _NFKC_SPACES = ("\x85", "\u1680", "\u2028", "\u2029")
-# bytes.translate tables: ASCII whitespace (str.split()'s: \t-\r, \x1c-\x1f, space) to an
-# uppercase letter and all else to a space, for bytes.istitle() to tell two in a row apart; and
-# ASCII whitespace to a space, all else kept
-_SPACE_MARKS = bytes(65 if chr(c).isspace() else 32 for c in range(128)) + b" " * 128
+# a bytes.translate table: ASCII whitespace (str.split()'s: \t-\r, \x1c-\x1f, space) to a
+# space, all else kept
 _TO_SPACE = bytes(32 if chr(c).isspace() else c for c in range(128)) + bytes(range(128, 256))
 
 
 def content_hash(title: str, text: str) -> str:
-    """hash_hex(title_key(title), squash(text)). Fast path: after NFKC, no whitespace but ASCII;
-    once each paragraph break (two line feeds) is a space, no two whitespace characters in a row
-    nor at either end (the uppercase marks of whitespace, spaces elsewhere, are a title case
-    string). Then squash only maps each whitespace character to a space."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-        if any(space in text for space in _NFKC_SPACES):
-            return hash_hex(title_key(title), squash(text))
-    data = b" ".join(text.encode("utf-8", "surrogatepass").split(b"\n\n"))
-    marks = data.translate(_SPACE_MARKS)
-    if not marks.istitle() or marks.startswith(b"A") or marks.endswith(b"A"):
-        return hash_hex(title_key(title), squash(text))
-    return hash_hex(title_key(title), data.translate(_TO_SPACE))
+    """hash_hex(title_key(title), squash(text)): the exact-duplicate key of a record's text."""
+    return paragraphs_hash(title, text.split("\n\n"))
+
+
+def paragraphs_hash(title: str, paragraphs: Sequence[str]) -> str:
+    """content_hash(title, "\\n\\n".join(paragraphs)), for any strings: a line feed and a space
+    are both whitespace to squash, and NFKC neither composes nor reorders across either, so the
+    paragraphs may be joined by a space, as squash would leave them. Fast path: after NFKC, no
+    whitespace but ASCII, and once each whitespace character is a space, no two in a row nor
+    at either end; then squash only maps each whitespace character to a space."""
+    joined = " ".join(paragraphs)
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFKC", joined)
+        if any(space in joined for space in _NFKC_SPACES):
+            return hash_hex(title_key(title), squash(joined))
+    spaced = joined.encode("utf-8", "surrogatepass").translate(_TO_SPACE)
+    if b"  " in spaced or spaced[:1] == b" " or spaced[-1:] == b" ":
+        return hash_hex(title_key(title), squash(joined))
+    return hash_hex(title_key(title), spaced)
 
 
 def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict | Quarantined:
@@ -78,7 +83,7 @@ def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict
         "flags": sorted(flags),
         "duplicate_of": None,
         "near_duplicate_cluster": None,
-        "content_hash": content_hash(page.title, text),
+        "content_hash": paragraphs_hash(page.title, seg.body),
         "url": raw.url,
         "date": raw.date,
         "num_chars": len(text),
