@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsprep import titles
 from newsprep.config import load_config
 from newsprep.textnorm import title_key
-from newsprep.titles import _variants, is_repeat
+from newsprep.titles import _body_lines, _variants, is_repeat, split_top, title_forms, top_settings
 
 CFG = load_config()
 SEPS = tuple(CFG.get("repeated_title", "site_suffix_separators"))
@@ -117,3 +119,43 @@ def test_long_line_off_ascii_examples():
     assert not is_repeat("The Kelvin " + pad, "\u212aelvin scale", CFG)
     # one letter more than the title, its word only found once the line is folded
     assert is_repeat("ＨＵＡＷＥＩdeniesspyingclaimzz" + " —" * 40, "Huaweideniesspyingclaims", CFG)
+
+
+# The title window asked at once (`_body_lines`): a line it rules out is one no title form can
+# be, and `split_top` labels the window as when every line is asked on its own.
+WINDOW = st.lists(st.one_of(LONG_TEXT, TEXT, TITLES), max_size=8)
+
+
+@settings(max_examples=600, deadline=None)
+@given(WINDOW, TITLES)
+def test_window_ruled_out_lines_are_no_repeats(lines, title):
+    s = CFG.derived(top_settings)
+    ruled_out = _body_lines(lines, title_forms(title, s.separators), s)
+    assert len(ruled_out) == len(lines)
+    for line, out in zip(lines, ruled_out, strict=True):
+        assert not (out and reference(line, title)), line
+
+
+@settings(max_examples=300, deadline=None)
+@given(WINDOW, TITLES)
+def test_window_labels_as_line_by_line(lines, title):
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(titles, "_body_lines", lambda window, forms, s: [False] * len(window))
+        want = split_top(title, lines, None, CFG)
+    assert split_top(title, lines, None, CFG) == want
+
+
+def test_window_examples():
+    s = CFG.derived(top_settings)
+    title = "Huawei denies spying claims"
+    forms = title_forms(title, s.separators)
+    body = "The company said on Tuesday that it had never been asked to hand over data. " * 2
+    short = "Spying claims denied"
+    assert _body_lines([body, body], forms, s) == [True, True]
+    assert _body_lines([short, body], forms, s) == [False, True]  # short: asked on its own
+    assert _body_lines([body, body + " Huawei"], forms, s) == [False, False]  # a title word
+    assert _body_lines([body, "Bodé " + body], forms, s) == [False, False]  # off ASCII
+    assert _body_lines([], forms, s) == []
+    # the length rule's edge: 2 * 27 < 0.9 * (n + 27) from n = 34 letters and digits on
+    assert len(forms[0]) == 27 and s.min_similarity == 0.9
+    assert _body_lines(["x" * 33 + " !" * 40, "x" * 34 + " !"], forms, s) == [False, True]

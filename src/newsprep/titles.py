@@ -100,6 +100,32 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
     return n > len(tkey) and 2 * len(tkey) < s.min_similarity * (n + len(tkey))
 
 
+# the same, less the line break: deleted, it leaves each line's letters and digits apart
+_NOT_KEPT_NOR_BREAK = _NOT_KEPT.replace(b"\n", b"")
+
+
+def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
+                s: TopSettings) -> list[bool]:
+    """For each line of an ASCII `window`, whether it cannot repeat the title for `_too_long`'s
+    reasons (no title form's longest word in it, too many letters and digits; they hold at any
+    length), asked of the whole window at once: one case fold, one search for each longest word
+    (none holds a line break, so none is found across two lines) and one count of letters and
+    digits. Where a longest word occurs, or off ASCII, all False: each line is then asked on
+    its own (`repeats_title`)."""
+    tkey, tforms = forms
+    if not window or not 0 < s.min_similarity <= 1 or not tkey:
+        return [False] * len(window)
+    joined = "\n".join(window)
+    if not joined.isascii():
+        return [False] * len(window)
+    low = joined.lower()
+    if any(w in low for w in _longest_words(tforms)):
+        return [False] * len(window)
+    k, sim = len(tkey), s.min_similarity  # the length rule (sim <= 1) needs more than k
+    kept = joined.encode("ascii").translate(None, _NOT_KEPT_NOR_BREAK).split(b"\n")
+    return [2 * k < sim * (len(n) + k) for n in kept]
+
+
 def repeats_title(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
     """`is_repeat`, given the title's `title_forms`."""
     if len(line) > 2 * len(forms[0]) and _too_long(line, forms, s):
@@ -151,7 +177,9 @@ def split_top(title: str, lines: list[str], stats: Stats | None, cfg: Config) ->
     window = lines[: s.search_lines]
     if s.repeats_on:
         forms = title_forms(title, s.separators)
-        repeats = [repeats_title(line, forms, s) for line in window]
+        ruled_out = _body_lines(window, forms, s)
+        repeats = [not out and repeats_title(line, forms, s)
+                   for line, out in zip(window, ruled_out, strict=True)]
     else:
         repeats = [False] * len(window)
     last_repeat = max((i for i, r in enumerate(repeats) if r), default=-1)
