@@ -10,12 +10,15 @@ into memory. Hidden entries and symbolic links to folders are not walked but cou
 from __future__ import annotations
 
 import errno
+import gc
 import io
 import operator
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from functools import partial
+from itertools import starmap
 from pathlib import Path
 
 from newsprep.decode import DecodeFailure, decode
@@ -140,7 +143,13 @@ def discover(root: Path) -> Inventory:
         return inv
     if not stat.S_ISDIR(st.st_mode):
         raise NewsprepError(f"{root}: not a file or folder but {_file_type(st.st_mode)}")
-    _walk(root, inv)
+    collecting = gc.isenabled()
+    gc.disable()  # the walk makes objects by the hundred thousand, all kept: nothing to collect
+    try:
+        _walk(root, inv)
+    finally:
+        if collecting:
+            gc.enable()
     inv.tasks.sort(key=operator.attrgetter("rel"))
     inv.unreadable.sort(key=operator.attrgetter("source"))
     return inv
@@ -157,29 +166,64 @@ _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLO
 
 
 def _walk(root: Path, inv: Inventory) -> None:
-    """Iterative (any depth), never following symbolic links to folders (no loops)."""
-    stack = [""]
+    """The root's entries (down a chain of single subfolders), then each subfolder's tree,
+    walked into an inventory of its own with a helper process (`forkshare`); these are
+    added up in order, as one walk in that order gives them."""
+    from newsprep.forkshare import map_shared
+
+    trees = _list_folder(root, "", inv)
+    while len(trees) == 1:
+        trees = _list_folder(root, trees[0], inv)
+    for part in map_shared(partial(_walk_tree, root), trees, _pack, _unpack):
+        inv.tasks += part.tasks
+        for key, count in part.ignored.items():
+            inv.ignored[key] = inv.ignored.get(key, 0) + count
+        inv.unreadable += part.unreadable
+
+
+def _walk_tree(root: Path, rel_dir: str) -> Inventory:
+    """The inventory of the folder `rel_dir` and all below it, unsorted. Iterative (any
+    depth), never following symbolic links to folders (no loops)."""
+    inv = Inventory()
+    stack = [rel_dir]
     while stack:
-        rel_dir = stack.pop()
-        folder = f"{os.fspath(root)}/{rel_dir}" if rel_dir else os.fspath(root)
+        stack.extend(reversed(_list_folder(root, stack.pop(), inv)))
+    return inv
+
+
+_task_fields = operator.attrgetter("rel", "kind", "size", "path")
+
+
+def _pack(inv: Inventory) -> tuple:
+    """An inventory as plain tuples (about 5 times faster to unpickle than the tasks)."""
+    return list(map(_task_fields, inv.tasks)), inv.ignored, inv.unreadable
+
+
+def _unpack(packed: tuple) -> Inventory:
+    return Inventory(list(starmap(Task, packed[0])), packed[1], packed[2])
+
+
+def _list_folder(root: Path, rel_dir: str, inv: Inventory) -> list[str]:
+    """Adds the entries of one folder to `inv` and returns its subfolders, in order."""
+    folder = f"{os.fspath(root)}/{rel_dir}" if rel_dir else os.fspath(root)
+    try:
+        fd = os.open(folder, _FOLDER_FLAGS) if _BY_FD else None
+    except OSError as exc:
+        _unlistable(root, rel_dir, inv, exc)
+        return []
+    try:
         try:
-            fd = os.open(folder, _FOLDER_FLAGS) if _BY_FD else None
+            with os.scandir(folder if fd is None else fd) as it:
+                entries = sorted(it, key=_name)
         except OSError as exc:
             _unlistable(root, rel_dir, inv, exc)
-            continue
-        try:
-            try:
-                with os.scandir(folder if fd is None else fd) as it:
-                    entries = sorted(it, key=_name)
-            except OSError as exc:
-                _unlistable(root, rel_dir, inv, exc)
-                continue
-            subdirs, files = _sort_out(inv, entries, f"{rel_dir}/" if rel_dir else "")
-            _add_files(inv, files, folder)  # stat'ed while `fd` is open
-        finally:
-            if fd is not None:
-                os.close(fd)
-        stack.extend(reversed(subdirs))
+            return []
+        subdirs, files = _sort_out(inv, entries, f"{rel_dir}/" if rel_dir else "")
+        _add_files(inv, files, folder)  # stat'ed while `fd` is open
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return subdirs
 
 
 def _unlistable(root: Path, rel_dir: str, inv: Inventory, exc: OSError) -> None:
