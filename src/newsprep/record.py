@@ -61,17 +61,17 @@ def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict
     if not seg.body:
         return Quarantined(raw.source, "no-body", "a title but no body text")
     text = seg.text
-    flags = set()
-    if seg.title_repeats:
-        flags.add(F.REPEATED_TITLE)
-    if seg.header_lines:
-        flags.add(F.HEADER_NOISE)
-    if seg.trailer_lines:
-        flags.add(F.OFFTOPIC_TRAILER)
-    if len(text) < cfg.get("build", "min_body_chars", 200):
-        flags.add(F.SHORT_BODY)
+    flags = []  # in sorted order, as the schema's list of flags keeps them
     if raw.repaired:
-        flags.add(F.ENCODING_REPAIRED)
+        flags.append(F.ENCODING_REPAIRED)
+    if seg.header_lines:
+        flags.append(F.HEADER_NOISE)
+    if seg.trailer_lines:
+        flags.append(F.OFFTOPIC_TRAILER)
+    if seg.title_repeats:
+        flags.append(F.REPEATED_TITLE)
+    if len(text) < cfg.get("build", "min_body_chars", 200):
+        flags.append(F.SHORT_BODY)
     return {
         "id": article_id(raw),
         "source": raw.source,
@@ -80,7 +80,7 @@ def make_record(raw: RawArticle, stats: CorpusStats | None, cfg: Config) -> dict
         "title_repeats": seg.title_repeats,
         "trailer_lines": seg.trailer_lines,
         "header_lines": seg.header_lines,
-        "flags": sorted(flags),
+        "flags": flags,
         "duplicate_of": None,
         "near_duplicate_cluster": None,
         "content_hash": paragraphs_hash(page.title, seg.body),
