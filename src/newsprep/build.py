@@ -262,9 +262,9 @@ def _unique_ids(metas, paths, qfile, summary: BuildSummary) -> np.ndarray:
     """Mask of the rows whose id is not used by an earlier row; the others are quarantined."""
     ids = [m.id_h for ms in metas for m in ms]
     id_h = np.concatenate(ids) if ids else np.zeros(0, np.uint64)
-    keep = np.zeros(len(id_h), dtype=bool)
-    _, first = np.unique(id_h, return_index=True)
-    keep[first] = True
+    import pandas as pd  # loaded by now (the schema's); a hash table, no sort of the ids
+
+    keep = ~pd.Series(id_h, copy=False).duplicated().to_numpy()
     if keep.all():
         return keep
     from newsprep import parts

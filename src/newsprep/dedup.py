@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from newsprep import flags as F
 from newsprep.config import Config
@@ -100,8 +101,7 @@ class DuplicateIndex:
         false = np.zeros(n, dtype=bool)
         if not self.cfg.enabled("duplicates") or n == 0:
             return DedupResult(none, none.copy(), false, false.copy(), false.copy())
-        _, t_inv, t_counts = np.unique(titles, return_inverse=True, return_counts=True)
-        dup_title = t_counts[t_inv] > 1
+        dup_title = _repeated(titles)
         first = _first_index(content)
         rows = np.arange(n, dtype=np.int64)
         dup_content = first != rows
@@ -112,11 +112,24 @@ class DuplicateIndex:
         return DedupResult(duplicate_of, cluster, dup_title, dup_content, near)
 
 
+def _repeated(keys: np.ndarray) -> np.ndarray:
+    """Per row, whether another row has the same key (pandas' hash table: no sort)."""
+    return pd.Series(keys, copy=False).duplicated(keep=False).to_numpy()
+
+
 def _first_index(content: np.ndarray) -> np.ndarray:
-    """For each row, the index of the first row with the same content hash."""
-    view = np.ascontiguousarray(content).view([("hi", np.uint64), ("lo", np.uint64)]).ravel()
-    _, first, inverse = np.unique(view, return_index=True, return_inverse=True)
-    return first[inverse.ravel()].astype(np.int64)
+    """For each row, the index of the first row with the same content hash (n, 2).
+
+    Hash tables instead of a sort: `pd.factorize` numbers the distinct values in the order
+    they first appear, so the k-th row whose number exceeds all before it is the first row of
+    value k. Each half is numbered first; (hi, lo) then becomes one int64, hi * n + lo, as
+    both numbers are below n."""
+    n = len(content)
+    hi, _ = pd.factorize(content[:, 0])
+    lo, _ = pd.factorize(content[:, 1])
+    codes, _ = pd.factorize(hi.astype(np.int64) * n + lo)
+    starts = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    return starts[codes].astype(np.int64)
 
 
 def _clusters(keys, sig16, content, threshold: float) -> tuple[np.ndarray, np.ndarray]:

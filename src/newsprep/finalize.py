@@ -23,7 +23,7 @@ from newsprep.config import Config
 from newsprep.dedup import DedupResult
 from newsprep.engine import WARM_UP_THREAD
 from newsprep.schema import SCHEMA, validate_batch, warm_up_validation
-from newsprep.splits import SPLIT_ORDER, assign, group_key
+from newsprep.splits import SPLIT_ORDER, assign, assign_many, group_key
 from newsprep.summary import BuildSummary
 from newsprep.write import RowGroupPool, ShardWriter
 
@@ -94,8 +94,10 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
             codes = _split_codes(table, list(writers), split_ratios, seed)
             offset += table.num_rows
             validate_batch(table)  # every row, before any writer sees it
-            for code, writer in enumerate(writers.values()):
-                _write_split(table, codes, code, writer)
+            for writer, rows in zip(writers.values(), _by_split(table, codes, len(writers)),
+                                    strict=True):
+                if rows is not None:
+                    writer.write(rows)
         for writer in writers.values():
             writer.finish()  # the last row groups of every split, encoded side by side
         names = [writer.close() for writer in writers.values()]
@@ -107,14 +109,17 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
     return dict(zip(writers, names, strict=True))
 
 
-def _write_split(table: pa.Table, codes: np.ndarray, code: int, writer: ShardWriter) -> None:
-    """The rows of split `code` (`_split_codes`) to its writer; the writer's layout does not
-    depend on how its rows are batched."""
-    mask = codes == code
-    if mask.all():
-        writer.write(table)
-    elif mask.any():
-        writer.write(table.filter(pa.array(mask)))
+def _by_split(table: pa.Table, codes: np.ndarray, count: int) -> list[pa.Table | None]:
+    """The rows of each split code (`_split_codes`) in table order, None for a split without
+    any: the rows sorted by split (stable) in one `take`, then sliced; a writer's layout does
+    not depend on how its rows are batched."""
+    counts = np.bincount(codes, minlength=count)
+    if counts.max() == len(codes):
+        return [table if n else None for n in counts]
+    table = table.take(pa.array(np.argsort(codes, kind="stable")))
+    starts = np.cumsum(counts) - counts
+    return [table.slice(a, n) if n else None for a, n in zip(starts.tolist(), counts.tolist(),
+                                                            strict=True)]
 
 
 def _remember_ids(table: pa.Table, offset: int, wanted: np.ndarray,
@@ -169,15 +174,22 @@ def _flags_with(flags: pa.ListArray, extra: np.ndarray) -> pa.ListArray:
 
 def _split_codes(table: pa.Table, splits: list[str], split_ratios: dict[str, float],
                  seed: int) -> np.ndarray:
-    """Per row, the index in `splits` of the split of its duplicate group (`splits.group_key`)."""
-    groups = table.column("id").to_pylist()
+    """Per row, the index in `splits` of the split of its duplicate group (`splits.group_key`):
+    a row that names no other row is its own group (`assign_many` over the ids); the few that
+    do, and any without an id, go through `group_key` and `assign` one by one."""
+    ids = table.column("id").combine_chunks()
     dup, clu = table.column(_DUP_OF), table.column(_CLUSTER)
-    named = np.nonzero(pc.or_(pc.is_valid(dup), pc.is_valid(clu)).to_numpy(
-        zero_copy_only=False))[0]
-    index = pa.array(named)
-    for r, d, c in zip(named.tolist(), dup.take(index).to_pylist(), clu.take(index).to_pylist(),
-                       strict=True):
-        groups[r] = group_key(groups[r], d, c)
+    odd = pc.or_(pc.or_(pc.is_valid(dup), pc.is_valid(clu)), pc.is_null(ids))
+    named = np.nonzero(odd.to_numpy(zero_copy_only=False))[0]
+    own = ids if not len(named) else ids.filter(pc.invert(odd))
     code = {s: i for i, s in enumerate(splits)}
-    return np.fromiter((code[assign(g, split_ratios, seed)] for g in groups), np.int8,
-                       len(groups))
+    to_code = np.array([code[s] for s in split_ratios], dtype=np.int8)
+    out = np.empty(len(ids), dtype=np.int8)
+    mine = np.ones(len(ids), dtype=bool)
+    mine[named] = False
+    out[mine] = to_code[assign_many(own, split_ratios, seed)]
+    index = pa.array(named)
+    for r, i, d, c in zip(named.tolist(), ids.take(index).to_pylist(),
+                          dup.take(index).to_pylist(), clu.take(index).to_pylist(), strict=True):
+        out[r] = code[assign(group_key(i, d, c), split_ratios, seed)]
+    return out

@@ -7,6 +7,7 @@ import threading
 import warnings
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -84,13 +85,20 @@ def _known_flags(series: pd.Series) -> pd.Series:
     arr = pa.chunked_array(series.array._pa_array).combine_chunks()
     flat = pc.list_flatten(arr)
     bad = pc.invert(pc.is_in(flat, value_set=pa.array(sorted(FLAGS))))
-    parents = pc.list_parent_indices(arr)
-    bad_rows = set(pc.filter(parents, bad).to_pylist())
-    return pd.Series([i not in bad_rows for i in range(len(series))], index=series.index)
+    ok = np.ones(len(series), dtype=bool)
+    ok[pc.filter(pc.list_parent_indices(arr), bad).to_numpy()] = False
+    return pd.Series(ok, index=series.index)
 
 
 def _not_blank(series: pd.Series) -> pd.Series:
-    return series.str.strip().str.len() > 0
+    """True where the string has a character that is not white space: what
+    `series.str.strip().str.len() > 0` says (Arrow's white space for both), read without
+    making a stripped copy of every text: `utf8_is_space` stops at the first other character."""
+    if not isinstance(series.dtype, pd.ArrowDtype):
+        return series.str.strip().str.len() > 0
+    arr = series.array._pa_array
+    blank = pc.or_(pc.utf8_is_space(arr), pc.equal(pc.binary_length(arr), 0))
+    return pd.Series(pd.arrays.ArrowExtensionArray(pc.invert(blank)), index=series.index)
 
 
 @cache

@@ -3,6 +3,11 @@ and near-duplicate clusters) share a group key, so they always land in the same 
 
 from __future__ import annotations
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import xxhash
+
 from newsprep.config import Config
 from newsprep.errors import NewsprepError, UsageError
 from newsprep.textnorm import hash64
@@ -33,6 +38,32 @@ def assign(group: str, split_ratios: dict[str, float], seed: int) -> str:
         if u < acc:
             return name
     return next(iter(split_ratios))
+
+
+def assign_many(groups: pa.Array, split_ratios: dict[str, float], seed: int) -> np.ndarray:
+    """`assign` of each group of a string array without nulls, as the split's index in
+    `split_ratios`: the same hash of the same bytes, the same fraction (`unit_fractions`) and
+    the same bounds, added up in the same order."""
+    keys = pc.binary_join_element_wise(f"{seed}\x00", groups, "").cast(pa.binary())
+    # textnorm.hash64 is xxh3-64 of the UTF-8 bytes, which an Arrow string holds already
+    u = unit_fractions(np.fromiter(map(xxhash.xxh3_64_intdigest, keys.to_pylist()),
+                                   np.uint64, len(keys)))
+    out = np.zeros(len(u), dtype=np.int8)  # past every bound: the first split
+    left = np.ones(len(u), dtype=bool)
+    acc = 0.0
+    for i, r in enumerate(split_ratios.values()):
+        acc += r
+        hit = left & (u < acc)
+        out[hit] = i
+        left &= ~hit
+    return out
+
+
+def unit_fractions(hashes: np.ndarray) -> np.ndarray:
+    """`h / 2**64` of each 64-bit hash, as Python divides the int: the uint64 rounded to the
+    nearest double (ties to even, as Python's true division rounds), then scaled by a power of
+    two, which is exact."""
+    return hashes.astype(np.float64) * 2.0**-64
 
 
 def parse_ratios(spec: str) -> dict[str, float]:
