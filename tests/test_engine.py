@@ -137,6 +137,53 @@ def _kept_by(shared, item):
     return shared.get("kept_by")
 
 
+def test_workers_collect_rarely_and_freeze_what_they_inherit():
+    """A worker freezes the objects it inherits and collects its first generation only after
+    WORKER_GC_THRESHOLD net new objects; the driver's collector is left as it was."""
+    import gc
+
+    from newsprep import engine
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    seen = list(engine.map_ordered(_gc_state, [1, 2, 3], 2, {}))
+    for threshold, frozen, enabled in seen:
+        assert threshold[0] == engine.WORKER_GC_THRESHOLD
+        assert threshold[1:] == before[0][1:]
+        assert frozen > 1000 and enabled  # the modules at least; collection still on
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_a_worker_still_frees_reference_cycles():
+    from newsprep import engine
+
+    assert all(list(engine.map_ordered(_cycles_freed, [1, 2], 2, {})))
+
+
+def _gc_state(shared, item):
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()
+
+
+def _cycles_freed(shared, item):
+    """Make WORKER_GC_THRESHOLD reference cycles' worth of garbage: collected on the way."""
+    import weakref
+
+    from newsprep import engine
+
+    class Node:
+        pass
+
+    first = Node()
+    first.me = first
+    alive = weakref.ref(first)
+    del first
+    for _ in range(engine.WORKER_GC_THRESHOLD):
+        node = Node()
+        node.me = node
+    return alive() is None
+
+
 def test_the_allocator_takes_the_setting():
     import ctypes
     import platform

@@ -6,6 +6,7 @@ every item, in order; `LocalEngine` is this one, `newsprep.ray_engine.RayEngine`
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import threading
@@ -41,11 +42,27 @@ def _keep_freed_memory() -> None:
         ctypes.CDLL(None).mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
 
 
+WORKER_GC_THRESHOLD = 200_000  # tracked objects a worker makes, net, before a collection
+
+
+def _collect_rarely() -> None:
+    """Keep the cyclic garbage collector off a worker's hot path. What the worker inherits from
+    the driver (the items, the config, the statistics, the modules) is frozen: it is the
+    driver's, never garbage here, and a full collection would walk it all, writing to every page
+    it touches (copy-on-write). The first generation is collected after WORKER_GC_THRESHOLD net
+    new objects instead of 700: the passes make no reference cycles (an article's records and
+    batches are freed by reference counting), so in practice a worker never collects, yet one
+    that made cycles would still free them. Pass 2 at 100k `.txt`: about 1 CPU-s less."""
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def _init(state: dict[str, Any], items: list) -> None:
     _STATE.clear()
     _STATE.update(state)
     _ITEMS[:] = items
     _keep_freed_memory()
+    _collect_rarely()
 
 
 def _call(job: tuple[Callable, int]) -> Any:
