@@ -4,6 +4,7 @@ walk's whoever walks which tree, and whatever becomes of the helper."""
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import signal
 import threading
@@ -49,6 +50,14 @@ def _chain(root):
     _tree(top)
 
 
+@pytest.fixture
+def fork_despite_threads(monkeypatch):
+    """A helper even where earlier tests left threads running (a tqdm monitor, an HTTP
+    server): they hold nothing the helper needs (it lists, stats and pickles)."""
+    monkeypatch.setattr(forkshare, "can_fork",
+                        lambda: "fork" in multiprocessing.get_all_start_methods())
+
+
 def _discover_with_stats(root, monkeypatch) -> tuple[ingest.Inventory, dict]:
     stats: dict = {}
     real = forkshare.map_shared
@@ -83,6 +92,7 @@ def _same(got: ingest.Inventory, want: ingest.Inventory) -> None:
 
 
 @pytest.mark.parametrize("make", [_tree, _chain])
+@pytest.mark.usefixtures("fork_despite_threads")
 def test_helper_walking_most_trees_gives_the_plain_inventory(tmp_path, monkeypatch, make):
     make(tmp_path)
     _slow_in(monkeypatch, "parent")
@@ -92,6 +102,7 @@ def test_helper_walking_most_trees_gives_the_plain_inventory(tmp_path, monkeypat
     assert sum(bool(t.path) for t in got.tasks) >= 10  # non-UTF-8 names keep their paths
 
 
+@pytest.mark.usefixtures("fork_despite_threads")
 def test_parent_walking_most_trees_gives_the_plain_inventory(tmp_path, monkeypatch):
     _tree(tmp_path)
     _slow_in(monkeypatch, "helper")
@@ -100,6 +111,7 @@ def test_parent_walking_most_trees_gives_the_plain_inventory(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("fail", ["raise", "kill"])
+@pytest.mark.usefixtures("fork_despite_threads")
 def test_a_failing_helper_costs_nothing_but_time(tmp_path, monkeypatch, fail):
     def die():
         if fail == "raise":
@@ -127,6 +139,7 @@ def test_no_helper_while_other_threads_run(tmp_path, monkeypatch):
     assert stats["helper_jobs"] == 0
 
 
+@pytest.mark.usefixtures("fork_despite_threads")
 def test_map_shared_keeps_job_order():
     jobs = list(range(40))
 
