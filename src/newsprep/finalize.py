@@ -22,6 +22,7 @@ from newsprep import parts as part_files
 from newsprep.config import Config
 from newsprep.dedup import DedupResult
 from newsprep.engine import WARM_UP_THREAD
+from newsprep.hugepages import small_pages
 from newsprep.schema import SCHEMA, validate_batch, warm_up_validation
 from newsprep.splits import SPLIT_ORDER, assign, assign_many, group_key
 from newsprep.summary import BuildSummary
@@ -85,7 +86,7 @@ def write_final(stage: Path, cfg: Config, parts, result: DedupResult,
                         result.cluster[result.cluster >= 0])
     id_of: dict[int, str] = {}
     offset = 0
-    with RowGroupPool() as pool:
+    with small_pages(), RowGroupPool() as pool:  # fresh buffers throughout: `hugepages`
         writers = {s: ShardWriter(stage, s, shard_rows, rg_rows, pool) for s in SPLIT_ORDER
                    if s in split_ratios}
         for table in _groups(parts):
