@@ -166,3 +166,24 @@ def test_stats_pickle_with_unflushed_articles():
 def test_word_keys_are_56_bits():
     assert corpus.word_key("word") == word_hash(b"word") >> 8 < 1 << 56
     assert isinstance(np.uint64(corpus.word_key("x")), np.uint64)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(st.characters(max_codepoint=127)), LINE, ASCII_LINE,
+                 st.text(st.characters(codec=None, exclude_categories=()))))
+def test_line_hash_is_the_hash_of_the_title_key(text):
+    """The statistics' lookups hash a line's key as bytes (ASCII) or through `title_key`."""
+    assert corpus.line_hash.__wrapped__(text) == hash64(title_key(text))
+    assert corpus.line_hash(text) == hash64(title_key(text))
+
+
+@pytest.mark.parametrize("lines", [5, 16, 17, 20])
+@pytest.mark.parametrize("word", ["word", "w\u00f6rd"])
+def test_long_articles_count_the_words_of_their_first_df_chars(lines, word):
+    """Articles longer than DF_CHARS, every line an edge line (16 or fewer) or not: the words
+    past DF_CHARS do not count, as in the reference."""
+    pages = [Page(f"Title {i}", tuple(Line(" ".join(f"{word}{j}y{k}" for k in range(100)),
+                                           False) for j in range(lines)))
+             for i in range(3)]
+    assert len("\n".join(pages[0].texts)) > corpus.DF_CHARS
+    _assert_same(gather(pages), Reference(pages), pages)

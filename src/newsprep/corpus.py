@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -31,7 +32,6 @@ from newsprep.textnorm import (
     UTF8_KEY,
     UTF8_WORDS,
     hash64,
-    line_key,
     title_key,
     word_forms,
     words_as_bytes,
@@ -91,6 +91,15 @@ def line_hashes(buf: bytes) -> np.ndarray:
     breaks), its spaces collapsed: `hash64(title_key(t))` of every text."""
     lines = _collapsed_lines(buf)
     return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
+
+
+@lru_cache(maxsize=1 << 14)  # pure; the same lines (site furniture) recur in many articles
+def line_hash(text: str) -> int:
+    """`hash64(title_key(text))`, what a title or line is counted under (`line_key` is
+    `title_key`). On ASCII text the key is made and hashed as bytes, no string a word."""
+    if text.isascii():
+        return xxhash.xxh3_64_intdigest(b" ".join(text.encode().translate(ASCII_KEY).split()))
+    return hash64(title_key(text))
 
 
 def key_hashes(texts: list[str]) -> list[int]:
@@ -236,7 +245,7 @@ class CorpusStats:
     def title_count(self, text: str) -> int:
         if self._batch.keys:
             self._flush()
-        return self.titles.count(hash64(title_key(text)))
+        return self.titles.count(line_hash(text))
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word, its likely inflections included (the most
@@ -255,10 +264,10 @@ class CorpusStats:
         return math.log((self.articles + 1) / 2) + 0.1
 
     def head_recurrence(self, text: str) -> int:
-        return self.head_pairs.count(hash64(line_key(text)))
+        return self.head_pairs.count(line_hash(text))
 
     def tail_recurrence(self, text: str) -> int:
-        return self.tail_pairs.count(hash64(line_key(text)))
+        return self.tail_pairs.count(line_hash(text))
 
 
 def gather(pages) -> CorpusStats:
