@@ -79,13 +79,18 @@ class SpillReader:
             self._next = next(self._groups, None)
         if self._next is None or self._next[0] != index:
             return None
-        return self._items(index)
+        piece = self._next[1]
+        self._next = next(self._groups, None)
+        if self._next is None or self._next[0] != index:
+            return iter(piece)  # the whole task (a .txt file's one article): no generator
+        return self._items(piece, index)
 
-    def _items(self, index: int) -> Iterator[Any]:
+    def _items(self, piece: list, index: int) -> Iterator[Any]:
+        yield from piece
         while self._next is not None and self._next[0] == index:
-            group = self._next[1]
+            piece = self._next[1]
             self._next = next(self._groups, None)
-            yield from group
+            yield from piece
 
     def close(self) -> None:
         """Delete the spill file (pass 2 has read what it needs)."""
