@@ -147,3 +147,26 @@ def test_group_counts_by_slices_never_split_a_key(pairs, slices):
     want = Counter(k for k, _ in set(pairs))
     assert got_keys == sorted(want)  # each key once, in order
     assert got_counts == [want[k] for k in sorted(want)]
+
+
+def test_lookups_follow_the_table_as_it_changes_and_pickle():
+    """Lookups read through memoryviews kept between calls: they see counts added in place,
+    new tables after a settle or a prune, and are not pickled (made again after loading)."""
+    kc = KeyCounts()
+    kc.add_counts(np.array([5, 9], np.uint64), np.array([1, 2], np.uint32))
+    assert (kc.get(5), kc.get(9), kc.get(7)) == (1, 2, 0)
+    kc.add_counts(np.array([5], np.uint64), np.array([3], np.uint32))  # same key: in place
+    assert kc.get(5) == 4
+    kc.add_counts(np.array([7], np.uint64), np.array([1], np.uint32))  # new key: new arrays
+    assert (kc.get(7), kc.get(9)) == (1, 2)
+    kc.keep_counts_above(1)
+    assert (kc.get(7), kc.get(5)) == (0, 4)
+    back = pickle.loads(pickle.dumps(kc))
+    assert (back.get(5), back.get(9), back.get(7)) == (4, 2, 0)
+    assert type(back.get(5)) is int
+
+    frozen = FrozenCounts.of(np.array([3, 1 << 40], np.uint64), np.array([2, 300], np.uint32))
+    assert (frozen.count(3), frozen.count(1 << 40), frozen.count(4)) == (2, 300, 0)
+    again = pickle.loads(pickle.dumps(frozen))
+    assert (again.count(3), again.count(1 << 40), again.count(4)) == (2, 300, 0)
+    assert type(again.count(3)) is int

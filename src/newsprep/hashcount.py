@@ -45,11 +45,14 @@ def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lookup(keys: np.ndarray, counts: np.ndarray, key: int) -> int:
+    return _view_lookup(memoryview(keys), memoryview(counts), key)
+
+
+def _view_lookup(keys: memoryview, counts: memoryview, key: int) -> int:
     # bisect over a memoryview (its items are Python ints): a third of a scalar searchsorted's
     # cost, which converts the key and makes an array for one index
-    view = memoryview(keys)
-    i = bisect_left(view, key)
-    return int(counts[i]) if i < len(view) and view[i] == key else 0
+    i = bisect_left(keys, key)
+    return counts[i] if i < len(keys) and keys[i] == key else 0
 
 
 class _Blocks:
@@ -134,13 +137,14 @@ class KeyCounts:
     nothing, so a caller can keep a bound on the distinct keys without folding at every
     batch."""
 
-    __slots__ = ("_counts", "_keys", "_pending", "_pending_len")
+    __slots__ = ("_counts", "_keys", "_pending", "_pending_len", "_views")
 
     def __init__(self):
         self._keys = np.zeros(0, np.uint64)
         self._counts = np.zeros(0, np.uint32)
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._pending_len = 0
+        self._views: tuple[memoryview, memoryview] | None = None  # of _keys, _counts
 
     def __getstate__(self) -> tuple:
         self.settle()
@@ -149,6 +153,7 @@ class KeyCounts:
     def __setstate__(self, state: tuple) -> None:
         self._keys, self._counts = state
         self._pending, self._pending_len = [], 0
+        self._views = None
 
     def add_counts(self, keys: np.ndarray, counts: np.ndarray) -> None:
         """Add `counts[i]` to the count of `keys[i]` (the keys of one batch are distinct)."""
@@ -208,7 +213,12 @@ class KeyCounts:
     def get(self, key: int) -> int:
         if self._pending:
             self.settle()
-        return _lookup(self._keys, self._counts, key)
+        views = self._views
+        if views is None or views[0].obj is not self._keys:
+            # made once per table, not per lookup: the table changes in place (which a view
+            # sees) or by new arrays, keys and counts always together
+            views = self._views = memoryview(self._keys), memoryview(self._counts)
+        return _view_lookup(*views, key)
 
     def items(self) -> tuple[np.ndarray, np.ndarray]:
         """(keys, counts), keys sorted."""
@@ -281,7 +291,7 @@ class FrozenCounts:
     (sorted distinct keys, counts), the slices in key order, so that no full-size temporary
     array is needed beyond the result."""
 
-    __slots__ = ("_big", "_offsets", "_low", "_small")
+    __slots__ = ("_big", "_offsets", "_low", "_small", "_views")
 
     def __init__(self, parts: Iterable[tuple[np.ndarray, np.ndarray]]):
         lows, smalls, big_keys, big_counts = [], [], [], []
@@ -302,6 +312,14 @@ class FrozenCounts:
         self._low = _joined(lows, np.uint32)
         self._small = _joined(smalls, np.uint8)
         self._big = (_joined(big_keys, np.uint64), _joined(big_counts, np.uint32))
+        self._views: tuple[memoryview, memoryview] | None = None  # of _low, _small
+
+    def __getstate__(self) -> tuple:
+        return self._big, self._offsets, self._low, self._small
+
+    def __setstate__(self, state: tuple) -> None:
+        self._big, self._offsets, self._low, self._small = state
+        self._views = None
 
     @classmethod
     def of(cls, keys: np.ndarray, counts: np.ndarray) -> FrozenCounts:
@@ -313,11 +331,13 @@ class FrozenCounts:
             return 0
         start, end = self._offsets[b], self._offsets[b + 1]
         low = key & ((1 << _LOW_BITS) - 1)
-        view = memoryview(self._low)
+        if self._views is None:  # items of memoryviews are Python ints, made per lookup
+            self._views = memoryview(self._low), memoryview(self._small)
+        view, small = self._views
         i = bisect_left(view, low, start, end)
         if i >= end or view[i] != low:
             return 0
-        count = int(self._small[i])
+        count = small[i]
         return _lookup(*self._big, key) if count == _SATURATED else count
 
     def __len__(self) -> int:
