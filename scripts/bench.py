@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,35 +29,39 @@ def _rss_mb() -> float:
     return 0.0
 
 
+# The sampler: a separate process, so that the build's own process has no second thread (with
+# one, discovery does not fork its helper: `newsprep.forkshare`). It sums the PSS of its parent
+# and the parent's other descendants every 0.2 s and prints the peak (MB) when told to stop.
+_SAMPLER = """
+import os, select, sys, psutil
+me, parent, peak = os.getpid(), psutil.Process(int(sys.argv[1])), 0
+while not select.select([sys.stdin], [], [], 0.2)[0]:
+    try:
+        procs = [parent, *(p for p in parent.children(recursive=True) if p.pid != me)]
+        peak = max(peak, sum(p.memory_full_info().pss for p in procs))
+    except psutil.Error:
+        continue
+print(peak / 2**20)
+"""
+
+
 class TreeMemory:
-    """Samples the proportional set size (PSS: resident memory, pages shared between processes
-    counted once) of this process plus its children (workers), every 0.2 s."""
+    """The peak proportional set size (PSS: resident memory, pages shared between processes
+    counted once) of this process plus its children (workers), sampled every 0.2 s by another
+    process (`_SAMPLER`)."""
 
     def __init__(self):
         self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        import psutil
-
-        me = psutil.Process()
-        while not self._stop.is_set():
-            try:
-                procs = [me, *me.children(recursive=True)]
-                total = sum(p.memory_full_info().pss for p in procs)  # shared pages once
-            except psutil.Error:
-                continue
-            self.peak = max(self.peak, total / 2**20)
-            time.sleep(0.2)
+        self._proc: subprocess.Popen | None = None
 
     def __enter__(self):
-        self._thread.start()
+        self._proc = subprocess.Popen([sys.executable, "-c", _SAMPLER, str(os.getpid())],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        out, _ = self._proc.communicate("stop\n")
+        self.peak = float(out.strip() or 0.0)
 
 
 def make_corpus(folder: Path, n: int, fmt: str, seed: int = 0,
@@ -95,8 +100,8 @@ def run_build(corpus: Path, out: Path, workers: int | None, engine: str, cache) 
     with TreeMemory() as mem:
         summary = newsprep.build(corpus, out, workers=workers, engine=engine, cache=cache,
                                  timings=timings)
-    seconds = time.perf_counter() - start
-    cpu = _cpu_seconds() - cpu0
+        seconds = time.perf_counter() - start
+        cpu = _cpu_seconds() - cpu0  # before the sampler ends: its CPU is not the build's
     return {"seconds": round(seconds, 3), "records": summary.records,
             "cpu_seconds": round(cpu, 1),
             "articles_per_cpu_s": round(summary.records / cpu) if cpu else None,
