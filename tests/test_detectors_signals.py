@@ -4,6 +4,8 @@ and keep patterns, title repeats, header furniture, topic overlap, layout."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsprep.config import load_config
 from newsprep.corpus import gather
@@ -16,10 +18,16 @@ from newsprep.lineform import (
     strip_link_prefix,
 )
 from newsprep.parse import parse_page
-from newsprep.textnorm import word_forms
+from newsprep.textnorm import title_key, word_forms
 from newsprep.titles import is_furniture, is_repeat, split_top
 from newsprep.topic import topic_overlap
-from newsprep.trailers import blank_layout, is_boilerplate, is_kept, link_prefix_pattern
+from newsprep.trailers import (
+    blank_layout,
+    is_boilerplate,
+    is_kept,
+    is_other_title,
+    link_prefix_pattern,
+)
 
 CFG = load_config()
 
@@ -208,3 +216,20 @@ def test_word_forms_meet(word, form):
 ])
 def test_blank_layout(blanks, expected):
     assert blank_layout(blanks, CFG) is expected
+
+
+_TITLES = ["Huawei denies spying claims", "Storm hits the coast", "Élan wins – again"]
+_STATS = gather([parse_page(f"{t}\n\nBody text of the article.") for t in _TITLES])
+_LINE = st.sampled_from(["Huawei denies spying claims", "HUAWEI  denies spying claims!",
+                         "Storm hits the coast", "storm hits the coast.", "élan wins again",
+                         "Storm hits", "A body line that is no title at all", " ", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINE, st.sampled_from(_TITLES))
+def test_other_title_is_a_corpus_title_whose_key_is_not_the_articles(line, title):
+    """Keys compared by their hashes (`line_hash`) answer as the keys themselves do."""
+    want = title_key(line) != title_key(title) and any(
+        title_key(line) == title_key(t) for t in _TITLES)
+    assert is_other_title(line, title, _STATS) is want
+    assert not is_other_title(line, title, None)
