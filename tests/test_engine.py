@@ -153,6 +153,24 @@ def test_workers_collect_rarely_and_freeze_what_they_inherit():
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
+def test_workers_turn_huge_pages_off_and_the_driver_keeps_its_setting():
+    from newsprep import engine, hugepages
+
+    before = hugepages.huge_pages_disabled()
+    if before is None:
+        pytest.skip("no prctl here")
+    if before:
+        pytest.skip("huge pages already off in this process: nothing to tell apart")
+    assert all(engine.map_ordered(_huge_pages_off, [1, 2, 3], 2, {}))
+    assert hugepages.huge_pages_disabled() is False
+
+
+def _huge_pages_off(shared, item):
+    from newsprep import hugepages
+
+    return hugepages.huge_pages_disabled()
+
+
 def test_a_worker_still_frees_reference_cycles():
     from newsprep import engine
 

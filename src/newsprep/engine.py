@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsprep import hugepages
+
 _STATE: dict[str, Any] = {}
 WARM_UP_THREAD = "newsprep-warm-up"  # a build's background thread that a fork must wait for
 
@@ -63,6 +65,7 @@ def _init(state: dict[str, Any], items: list) -> None:
     _ITEMS[:] = items
     _keep_freed_memory()
     _collect_rarely()
+    hugepages.turn_off()  # a worker's buffers are fresh memory: small pages come warm
 
 
 def _call(job: tuple[Callable, int]) -> Any:
