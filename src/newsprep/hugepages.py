@@ -1,4 +1,5 @@
-"""Transparent huge pages off while a stage runs (Linux `prctl(PR_SET_THP_DISABLE)`).
+"""Transparent huge pages off while a stage runs, or for a worker's life (Linux
+`prctl(PR_SET_THP_DISABLE)`).
 
 Arrow's allocator (mimalloc) and numpy ask the kernel for transparent huge pages for large
 buffers (`madvise`). On a virtual machine whose memory the host backs lazily, the first touch
@@ -8,8 +9,8 @@ batch it copies and every row group it encodes lands in fresh memory. Off, new m
 in small pages (which the kernel reuses warm); memory already mapped keeps its pages.
 
 The setting belongs to the process (all its threads), so `small_pages` puts back what it
-found. Elsewhere than Linux, or if the kernel refuses, it does nothing: this changes speed,
-never results."""
+found; `turn_off` does not (a worker process lives for one pass). Elsewhere than Linux, or
+if the kernel refuses, it does nothing: this changes speed, never results."""
 
 from __future__ import annotations
 

@@ -96,8 +96,13 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
         return False
     if any(w in low for w in _longest_words(tforms)):
         return False
-    n = len(data.translate(None, _NOT_KEPT))
-    return n > len(tkey) and 2 * len(tkey) < s.min_similarity * (n + len(tkey))
+    return _too_many(len(data.translate(None, _NOT_KEPT)), len(tkey), s.min_similarity)
+
+
+def _too_many(n: int, k: int, sim: float) -> bool:
+    """The length rule: a key of at least `n` characters cannot be `sim`-similar to one of
+    `k` (0 < sim <= 1, so it needs n > k)."""
+    return 2 * k < sim * (n + k)
 
 
 # the same, less the line break: deleted, it leaves each line's letters and digits apart
@@ -121,9 +126,8 @@ def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
     low = joined.lower()
     if any(w in low for w in _longest_words(tforms)):
         return [False] * len(window)
-    k, sim = len(tkey), s.min_similarity  # the length rule (sim <= 1) needs more than k
     kept = joined.encode("ascii").translate(None, _NOT_KEPT_NOR_BREAK).split(b"\n")
-    return [2 * k < sim * (len(n) + k) for n in kept]
+    return [_too_many(len(n), len(tkey), s.min_similarity) for n in kept]
 
 
 def repeats_title(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
