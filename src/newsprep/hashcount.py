@@ -109,7 +109,7 @@ class _Blocks:
         if len(self._arrays) > 1:
             arr = np.concatenate(self._arrays)
             self._arrays = []  # the parts go as soon as they are copied
-            arr.sort()
+            arr.sort(kind="stable")  # sorted blocks end to end: timsort merges the runs
             self._arrays = [arr[_changes(arr)] if self.unique else arr]
         return self._arrays[0]
 
@@ -123,7 +123,7 @@ class _Blocks:
             return arrays[0].copy() if arrays else np.zeros(0, np.uint64)
         arr = np.concatenate(arrays)
         arrays.clear()
-        arr.sort()
+        arr.sort(kind="stable")  # sorted blocks end to end: timsort merges the runs it finds
         return arr
 
     def __len__(self) -> int:
