@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -31,7 +30,7 @@ from newsprep.textnorm import (
     ASCII_WORDS,
     UTF8_KEY,
     UTF8_WORDS,
-    hash64,
+    line_hash,
     title_key,
     word_forms,
     words_as_bytes,
@@ -91,15 +90,6 @@ def line_hashes(buf: bytes) -> np.ndarray:
     breaks), its spaces collapsed: `hash64(title_key(t))` of every text."""
     lines = _collapsed_lines(buf)
     return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
-
-
-@lru_cache(maxsize=1 << 14)  # pure; the same lines (site furniture) recur in many articles
-def line_hash(text: str) -> int:
-    """`hash64(title_key(text))`, what a title or line is counted under (`line_key` is
-    `title_key`). On ASCII text the key is made and hashed as bytes, no string a word."""
-    if text.isascii():
-        return xxhash.xxh3_64_intdigest(b" ".join(text.encode().translate(ASCII_KEY).split()))
-    return hash64(title_key(text))
 
 
 def key_hashes(texts: list[str]) -> list[int]:

@@ -14,7 +14,7 @@ import pandas as pd
 from newsprep import flags as F
 from newsprep.config import Config
 from newsprep.minhash import Scheme, band_keys, short, signatures, similar_pairs
-from newsprep.textnorm import hash64, title_key
+from newsprep.textnorm import hash64, line_hash
 
 
 def scheme_of(cfg: Config) -> Scheme | None:
@@ -53,7 +53,7 @@ def batch_keys(rows: list[dict], scheme: Scheme | None) -> tuple[np.ndarray, ...
     hashes (n,), content hashes (n, 2), LSH band keys and short signatures (`near_keys`)."""
     n = len(rows)
     id_h = np.fromiter((hash64(r["id"]) for r in rows), np.uint64, n)
-    title_h = np.fromiter((hash64(title_key(r["title"])) for r in rows), np.uint64, n)
+    title_h = np.fromiter((line_hash(r["title"]) for r in rows), np.uint64, n)
     content_h = content_keys([r["content_hash"] for r in rows])
     keys, sig16 = near_keys([r["text"] for r in rows], scheme)
     return id_h, title_h, content_h, keys, sig16

@@ -26,7 +26,7 @@ from newsprep.record import make_record, page_of
 from newsprep.recordcache import Checker, Entry, Keys
 from newsprep.schema import SCHEMA
 from newsprep.spill import SpillReader, SpillWriter
-from newsprep.textnorm import hash64, title_key
+from newsprep.textnorm import hash64, line_hash
 
 BATCH_ROWS = 2_000
 GROUP_TASKS = 16  # inputs of a content-defined group of cached statistics, on average
@@ -327,7 +327,7 @@ def _batch(rows: list[dict], quarantined: list[Quarantined], cfg: Config,
     near, sig16 = near_keys([rows[i]["text"] for i in todo], scheme_of(cfg))
     for j, i in enumerate(todo):
         r = rows[i]
-        keys[i] = (hash64(r["id"]), hash64(title_key(r["title"])),
+        keys[i] = (hash64(r["id"]), line_hash(r["title"]),
                    *content_key(r["content_hash"]), near[j].tobytes(), sig16[j].tobytes())
     meta = ChunkMeta(
         quarantined=quarantined,

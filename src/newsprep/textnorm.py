@@ -133,6 +133,16 @@ def line_key(text: str) -> str:
     return title_key(text)
 
 
+@lru_cache(maxsize=1 << 14)  # pure; the same lines (site furniture) recur in many articles
+def line_hash(text: str) -> int:
+    """`hash64(title_key(text))`: what a title or line is counted and compared under (the
+    corpus statistics, the duplicate-title keys). On ASCII text the key is made and hashed as
+    bytes, no string a word."""
+    if text.isascii():
+        return xxhash.xxh3_64_intdigest(b" ".join(text.encode().translate(ASCII_KEY).split()))
+    return hash64(title_key(text))
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 

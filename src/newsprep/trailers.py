@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsprep.config import Config
-from newsprep.corpus import line_hash
 from newsprep.errors import NewsprepError
 from newsprep.lineform import (
     HEADLINE,
@@ -28,6 +27,7 @@ from newsprep.lineform import (
 from newsprep.parse import Line
 from newsprep.patternset import PatternSet
 from newsprep.probes import Stats, tail_recurs, title_seen, topic_weight
+from newsprep.textnorm import line_hash
 from newsprep.titles import TopSettings, repeats_title, title_forms, top_settings
 from newsprep.topic import article_vocabulary, line_words
 
@@ -111,7 +111,7 @@ def link_prefix_pattern(cfg: Config) -> re.Pattern | None:
 
 def is_other_title(text: str, title: str, stats: Stats | None) -> bool:
     """The line is the title of another article of the corpus (not this article's own). Keys
-    are compared by the hash the corpus counts them under (`corpus.line_hash`, which the
+    are compared by the hash the corpus counts them under (`textnorm.line_hash`, which the
     lookup needs anyway): a long line's key is never made as a string."""
     return (stats is not None and line_hash(text) != line_hash(title)
             and title_seen(stats, text))
