@@ -1,6 +1,7 @@
 """MinHash signatures and LSH band keys against a plain-Python reference of the documented hash
-(tokens, polynomial token hash, k-shingles, multiply-shift permutations), so the vectorised code
-may be rearranged for speed without changing one bit of the dataset."""
+(tokens, polynomial token hash, k-shingles, one-permutation slots and values by multiply-shift,
+densified empty slots), so the vectorised code may be rearranged for speed without changing one
+bit of the dataset."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _token_hash(token: bytes) -> int:
 
 
 def _shingles(text: str, k: int) -> list[int]:
-    pos = [int(p) for p in minhash._params(64, k)[2]]
+    pos = [int(p) for p in minhash._positions(64, k)]
     h = [_token_hash(t) for t in _tokens(text)]
     if len(h) < k:
         return [_mix((sum(x * p for x, p in zip(h, pos, strict=False)) + len(h)) & M64)]
@@ -45,16 +46,21 @@ def _shingles(text: str, k: int) -> list[int]:
             for s in range(len(h) - k + 1)]
 
 
-def _signature(text: str, scheme: Scheme) -> list[int]:
-    a, b, _ = minhash._params(scheme.num_perm, scheme.shingle_words)
-    sh = _shingles(text, scheme.shingle_words)
-    return [min(((int(ai) * x + int(bi)) & M64) >> 32 for x in sh) for ai, bi in zip(a, b,
-                                                                                    strict=True)]
+def _signature(text: str, scheme: Scheme) -> list[int | None]:
+    (a_slot, a_value), (b_slot, b_value), donors = minhash._slots(scheme.num_perm)
+    slots: list[int | None] = [None] * scheme.num_perm
+    for x in _shingles(text, scheme.shingle_words):
+        j = ((((int(a_slot) * x + int(b_slot)) & M64) >> 32) * scheme.num_perm) >> 32
+        value = ((int(a_value) * x + int(b_value)) & M64) >> 32
+        if slots[j] is None or value < slots[j]:
+            slots[j] = value
+    return [v if v is not None else next(slots[d] for d in donors[j] if slots[d] is not None)
+            for j, v in enumerate(slots)]
 
 
 def _band_keys(sig: list[int], scheme: Scheme) -> list[int]:
     bands, rows = scheme.bands
-    pos = [int(p) for p in minhash._params(scheme.num_perm, scheme.shingle_words)[2]]
+    pos = [int(p) for p in minhash._positions(scheme.num_perm, scheme.shingle_words)]
     return [_mix(sum(sig[band * rows + r] * pos[r] for r in range(rows)) & M64)
             for band in range(bands)]
 
@@ -92,14 +98,13 @@ def test_ascii_prose_matches_the_reference():
     assert [s.tolist() for s in sigs] == [_signature(t, Scheme()) for t in texts]
 
 
-def test_grouping_and_blocks_do_not_change_signatures(monkeypatch):
-    """Texts are tokenised in groups, their bytes hashed in windows and their shingles in
-    blocks: any cut gives the same."""
+def test_grouping_and_windows_do_not_change_signatures(monkeypatch):
+    """Texts are tokenised and signed in groups and their bytes hashed in windows: any cut gives
+    the same."""
     scheme = Scheme()
-    texts = _texts(2, 200, 400) + ["word " * 3000]  # one text longer than a block
+    texts = _texts(2, 200, 400) + ["word " * 3000]  # one text longer than a window
     whole = signatures(texts, scheme)
     monkeypatch.setattr(minhash, "_GROUP_BYTES", 50)
-    monkeypatch.setattr(minhash, "_BATCH_SHINGLES", 16)
     monkeypatch.setattr(minhash, "_WINDOW", 7)
     assert (signatures(texts, scheme) == whole).all()
     one_by_one = np.vstack([signatures([t], scheme) for t in texts])

@@ -1,11 +1,15 @@
 """MinHash signatures and LSH band keys, vectorised with numpy. Pure and deterministic.
 
-A text's word k-shingles are hashed by combining per-word xxh3 hashes (each word hashed once),
-then `num_perm` multiply-shift hash functions `(a*x + b) mod 2**64 >> 32` are applied to all the
-shingles of a batch of texts at once and reduced to their minimum per text. The signature is
-banded (`bands` x `rows`, chosen as datasketch's MinHashLSH chooses them) into 64-bit band keys;
-two texts are near-duplicate candidates when one band key is equal, and are verified by the share
-of equal signature values (16 bits of each are kept for that)."""
+A text's word k-shingles are hashed by combining per-word xxh3 hashes (each word hashed once).
+The signature is a one-permutation MinHash (OPH): each shingle is hashed once more to one of
+`num_perm` slots and to a 32-bit value (two multiply-shift hash functions `(a*x + b) mod 2**64
+>> 32`), and a slot's signature value is the minimum value of its shingles. An empty slot (a
+text of few shingles) takes the value of the first filled slot in its own fixed random order of
+the slots (optimal densification), so two texts agree on a slot with probability about their
+Jaccard similarity, as with `num_perm` independent permutations, at the cost of one. The
+signature is banded (`bands` x `rows`, chosen as datasketch's MinHashLSH chooses them) into
+64-bit band keys; two texts are near-duplicate candidates when one band key is equal, and are
+verified by the share of equal signature values (16 bits of each are kept for that)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import numpy as np
 from newsprep.textnorm import FEW_NON_ASCII, few_non_ascii, register_run_handler
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_BATCH_SHINGLES = 1 << 13  # shingles hashed at once (num_perm x this x 8 bytes of scratch)
+_EMPTY = np.uint64(1 << 32)  # an empty slot (above every 32-bit value)
 # Tokens: lower-cased, ASCII punctuation as space, split on white space (cheap; near-duplicate
 # detection does not need the detectors' Unicode folding).
 _PUNCT_CHARS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…"
@@ -52,12 +56,25 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 @cache
-def _params(num_perm: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _positions(num_perm: int, k: int) -> np.ndarray:
+    """Odd multipliers, by position, of a shingle's word hashes and of a band's values. Drawn
+    after the 2 x num_perm numbers that were once the permutations' (a, b), so that shingle
+    hashes and band keys stay what they were."""
     rng = np.random.Generator(np.random.PCG64(20240607))
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    pos = rng.integers(1, 2**63, size=max(k, num_perm), dtype=np.uint64) | np.uint64(1)
-    return a, b, pos
+    rng.integers(1, 2**63, size=num_perm, dtype=np.uint64)
+    rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    return rng.integers(1, 2**63, size=max(k, num_perm), dtype=np.uint64) | np.uint64(1)
+
+
+@cache
+def _slots(num_perm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The one-permutation hash: (a, b) of the slot function and (a, b) of the value function
+    (odd multipliers), and each slot's donor order (row j: a random order of all the slots)."""
+    rng = np.random.Generator(np.random.PCG64(20261126))
+    a = rng.integers(1, 2**63, size=2, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=2, dtype=np.uint64)
+    donors = np.argsort(rng.random((num_perm, num_perm)), axis=1, kind="stable")
+    return a, b, donors.astype(np.int32)
 
 
 _P = 0x100000001B3  # odd, so invertible modulo 2**64
@@ -257,7 +274,7 @@ def _shingles(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """(hashes of the word k-shingles of `texts`, start offset of each text's shingles); a text
     of fewer than k words has one shingle of all its words (none: of nothing)."""
     h, first = _token_hashes(texts)
-    _, _, pos = _params(64, k)
+    pos = _positions(64, k)
     t, counts = len(h), np.diff(first)
     acc = np.zeros(t, dtype=np.uint64)
     term = np.empty(t, dtype=np.uint64)
@@ -306,50 +323,44 @@ def _groups(texts: list[str], budget: int) -> list[tuple[int, int]]:
 
 def signatures(texts: list[str], scheme: Scheme) -> np.ndarray:
     """The MinHash signatures of `texts`: uint32 array of shape (len(texts), num_perm)."""
-    a, b, _ = _params(scheme.num_perm, scheme.shingle_words)
-    a, b = a[:, None], b[:, None]
     out = np.empty((len(texts), scheme.num_perm), dtype=np.uint32)
-    size = _BATCH_SHINGLES
-    scratch = np.empty(scheme.num_perm * size, dtype=np.uint64)  # reused: no page faults
     for g0, g1 in _groups(texts, _GROUP_BYTES):
         flat, offsets = _shingles(texts[g0:g1], scheme.shingle_words)
-        for lo, hi, s0, s1 in _blocks(offsets, len(flat), size):
-            # (a*x + b) mod 2**64 >> 32, minimised: the shift is monotone, so after the minimum
-            if s1 - s0 <= size:
-                hv = _permuted(a, b, flat[s0:s1], scratch)
-                mins = np.minimum.reduceat(hv, offsets[lo:hi] - s0, axis=1)
-            else:  # one text of more shingles than a block: its minimum block by block
-                mins = np.minimum.reduce([_permuted(a, b, flat[c: min(c + size, s1)], scratch)
-                                          .min(axis=1) for c in range(s0, s1, size)])[:, None]
-            mins >>= np.uint64(32)
-            out[g0 + lo: g0 + hi] = mins.T
+        out[g0:g1] = _one_permutation(flat, offsets, scheme.num_perm)
     return out
 
 
-def _permuted(a: np.ndarray, b: np.ndarray, x: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """(a*x + b) mod 2**64 for every permutation (row) and shingle (column), in `scratch`."""
-    hv = scratch[: len(a) * len(x)].reshape(len(a), len(x))
+def _one_permutation(flat: np.ndarray, offsets: np.ndarray, num_perm: int) -> np.ndarray:
+    """The signatures (n, num_perm) of n texts whose shingle hashes are `flat`, text i's
+    starting at offsets[i] (each text has at least one)."""
+    (a_slot, a_value), (b_slot, b_value), donors = _slots(num_perm)
+    n = len(offsets)
     with np.errstate(over="ignore"):
-        np.multiply(a, x[None, :], out=hv)
-        hv += b
-    return hv
-
-
-def _blocks(offsets: np.ndarray, total: int, budget: int) -> list[tuple[int, int, int, int]]:
-    """Runs of whole texts [lo, hi) with their shingles [s0, s1), about `budget` shingles each."""
-    ends = np.append(offsets[1:], total)
-    out, lo = [], 0
-    while lo < len(offsets):
-        hi = max(lo + 1, int(np.searchsorted(ends, offsets[lo] + budget, side="right")))
-        out.append((lo, hi, int(offsets[lo]), int(ends[hi - 1])))
-        lo = hi
-    return out
+        slot = a_slot * flat
+        slot += b_slot
+        slot >>= np.uint64(32)
+        slot *= np.uint64(num_perm)
+        slot >>= np.uint64(32)  # (hash * num_perm) >> 32: a slot in [0, num_perm)
+        value = a_value * flat
+        value += b_value
+        value >>= np.uint64(32)
+    counts = np.diff(offsets, append=len(flat))
+    slot += np.repeat(np.arange(0, n * num_perm, num_perm, dtype=np.uint64), counts)
+    sig = np.full(n * num_perm, _EMPTY, dtype=np.uint64)
+    np.minimum.at(sig, slot.astype(np.intp), value)
+    sig = sig.reshape(n, num_perm)
+    text, empty = np.nonzero(sig == _EMPTY)
+    if len(text):  # each empty slot takes the value of the first filled one in its order
+        order = donors[empty]
+        filled = sig[text[:, None], order] != _EMPTY
+        sig[text, empty] = sig[text, order[np.arange(len(text)), filled.argmax(axis=1)]]
+    return sig.astype(np.uint32)
 
 
 def band_keys(sigs: np.ndarray, scheme: Scheme) -> np.ndarray:
     """uint64 array (n, bands): one key per band of `rows` signature values."""
     bands, rows = scheme.bands
-    _, _, pos = _params(scheme.num_perm, scheme.shingle_words)
+    pos = _positions(scheme.num_perm, scheme.shingle_words)
     s = sigs[:, : bands * rows].astype(np.uint64).reshape(len(sigs), bands, rows)
     with np.errstate(over="ignore"):
         return _mix((s * pos[:rows]).sum(axis=2, dtype=np.uint64))
