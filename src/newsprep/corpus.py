@@ -23,7 +23,7 @@ from itertools import repeat
 import numpy as np
 import xxhash
 
-from newsprep.hashcount import HashCounter, KeyCounts, PairCounter, _changes, _runs
+from newsprep.hashcount import HashCounter, KeyCounts, PairCounter, run_counts, run_heads
 from newsprep.parse import Page
 from newsprep.textnorm import (
     ASCII_KEY,
@@ -130,9 +130,9 @@ def _word_counts(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     pairs &= high
     pairs |= doc
     pairs.sort()
-    pairs = pairs[_changes(pairs)]
+    pairs = pairs[run_heads(pairs)]
     pairs >>= np.uint64(_DOC_BITS)
-    return _runs(pairs)
+    return run_counts(pairs)
 
 
 class _Batch:

@@ -22,7 +22,7 @@ _LOW_BITS = 32  # a frozen key keeps its low bits in a uint32, the others as a b
 _SATURATED = 255  # a frozen count at least this large is looked up in a small exact table
 
 
-def _changes(sorted_values: np.ndarray) -> np.ndarray:
+def run_heads(sorted_values: np.ndarray) -> np.ndarray:
     """Mask of the first entry of every run of equal values."""
     first = np.empty(len(sorted_values), dtype=bool)
     if len(first):
@@ -34,12 +34,12 @@ def _changes(sorted_values: np.ndarray) -> np.ndarray:
 def _sorted(values: np.ndarray, unique: bool) -> np.ndarray:
     """A sorted copy of `values` (distinct if `unique`)."""
     out = np.sort(values.astype(np.uint64, copy=False))
-    return out[_changes(out)] if unique else out
+    return out[run_heads(out)] if unique else out
 
 
-def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def run_counts(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(distinct values, how many times each) of a sorted array."""
-    starts = np.flatnonzero(_changes(sorted_values))
+    starts = np.flatnonzero(run_heads(sorted_values))
     counts = np.diff(starts, append=len(sorted_values)).astype(np.uint32)
     return sorted_values[starts], counts
 
@@ -110,7 +110,7 @@ class _Blocks:
             arr = np.concatenate(self._arrays)
             self._arrays = []  # the parts go as soon as they are copied
             arr.sort(kind="stable")  # sorted blocks end to end: timsort merges the runs
-            self._arrays = [arr[_changes(arr)] if self.unique else arr]
+            self._arrays = [arr[run_heads(arr)] if self.unique else arr]
         return self._arrays[0]
 
     def take_sorted(self) -> np.ndarray:
@@ -232,7 +232,7 @@ def _sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nd
         return keys, counts.astype(np.uint32)
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
-    first = np.flatnonzero(_changes(keys))
+    first = np.flatnonzero(run_heads(keys))
     return keys[first], np.add.reduceat(counts[order], first).astype(np.uint32)
 
 
@@ -261,7 +261,7 @@ class HashCounter:
     def add_array(self, keys: np.ndarray) -> None:
         """Add every key of `keys` (uint64)."""
         if len(keys):
-            self._table.add_counts(*_runs(_sorted(keys, unique=False)))
+            self._table.add_counts(*run_counts(_sorted(keys, unique=False)))
 
     def _spill(self) -> None:
         if self._buf:
@@ -362,7 +362,7 @@ def _group_counts(pairs: np.ndarray, slices: int = 64):
             end = int(pairs.searchsorted((pairs[end] >> shift) << shift))
         if end > start:
             part = pairs[start:end]
-            yield _runs(part[_changes(part)] >> shift)
+            yield run_counts(part[run_heads(part)] >> shift)
             start = end
 
 
