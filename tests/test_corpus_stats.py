@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from newsprep import corpus, textnorm
 from newsprep.corpus import CorpusStats, collapse_spaces, edge_bytes, gather, key_hashes
+from newsprep.hashcount import PairCounter
 from newsprep.parse import Line, Page, parse_page
 from newsprep.textnorm import hash64, line_key, title_key, vocabulary, word_forms
 from newsprep.wordhash import span_hashes, token_spans, word_hash
@@ -188,3 +189,21 @@ def test_long_articles_count_the_words_of_their_first_df_chars(lines, word):
              for i in range(3)]
     assert len("\n".join(pages[0].texts)) > corpus.DF_CHARS
     _assert_same(gather(pages), Reference(pages), pages)
+
+
+def test_an_error_freezing_the_head_pairs_is_raised(monkeypatch):
+    """`freeze` freezes the head pairs in a thread: its failure must not leave them unfrozen
+    (every head count 0) without a word."""
+    stats = CorpusStats()
+    stats.add(parse_page("Title\nFurniture line\nBody text here.\nLast line"))
+
+    freeze = PairCounter.freeze
+
+    def fail_for_head(self):
+        if self is stats.head_pairs:
+            raise MemoryError("no room")
+        freeze(self)
+
+    monkeypatch.setattr(PairCounter, "freeze", fail_for_head)
+    with pytest.raises(MemoryError, match="no room"):
+        stats.freeze()

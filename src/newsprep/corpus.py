@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 
 import numpy as np
@@ -227,9 +228,14 @@ class CorpusStats:
     def freeze(self) -> CorpusStats:
         """Turn the pair sets into per-line counts; the pairs are dropped (smaller to ship)."""
         self._flush()
-        self.doc_freq.settle()
-        self.head_pairs.freeze()
-        self.tail_pairs.freeze()
+        # The two pair sets are frozen side by side: most of it is numpy sorting their blocks,
+        # which lets go of the GIL (100k articles: 0.08 s of the driver alone, one core idle).
+        # The thread ends here, before any worker is forked.
+        with ThreadPoolExecutor(1, thread_name_prefix="newsprep-freeze") as pool:
+            head = pool.submit(self.head_pairs.freeze)
+            self.doc_freq.settle()
+            self.tail_pairs.freeze()
+            head.result()  # its error, if any, is raised here
         return self
 
     def title_count(self, text: str) -> int:
