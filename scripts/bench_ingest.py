@@ -36,7 +36,8 @@ def main() -> None:
     from newsprep import dedup
     from newsprep.config import load_config
     from newsprep.dedup import near_keys, scheme_of
-    from newsprep.ingest import RawArticle, discover, read
+    from newsprep.ingest import RawArticle, read
+    from newsprep.inventory import discover
     from newsprep.minhash import Scheme, signatures
     from newsprep.textnorm import hash_hex
 

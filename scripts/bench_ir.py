@@ -30,7 +30,8 @@ def _work(corpus: Path, what: str, n: int, repeat: int) -> None:
     from newsprep import passes
     from newsprep.config import load_config
     from newsprep.corpus import CorpusStats
-    from newsprep.ingest import RawArticle, discover, read
+    from newsprep.ingest import RawArticle, read
+    from newsprep.inventory import discover
     from newsprep.record import make_record, page_of
 
     cfg = load_config()

@@ -23,7 +23,7 @@ from pathlib import Path
 from newsprep import passes
 from newsprep.config import load_config
 from newsprep.corpus import CorpusStats
-from newsprep.ingest import discover
+from newsprep.inventory import discover
 
 
 def main() -> None:

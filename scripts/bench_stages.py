@@ -20,7 +20,8 @@ from newsprep import passes
 from newsprep.config import load_config
 from newsprep.corpus import CorpusStats
 from newsprep.dedup import near_keys, scheme_of
-from newsprep.ingest import RawArticle, discover, read
+from newsprep.ingest import RawArticle, read
+from newsprep.inventory import discover
 from newsprep.record import make_record, page_of
 from newsprep.schema import validate_batch
 from newsprep.segment import segment

@@ -126,7 +126,8 @@ def test_demo_corpus_counts_match_its_manifest():
     import re
 
     from newsprep.evaluate import detect
-    from newsprep.ingest import discover, read
+    from newsprep.ingest import read
+    from newsprep.inventory import discover
 
     from .conftest import EXAMPLES
 

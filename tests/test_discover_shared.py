@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from newsprep import forkshare, ingest
+from newsprep import forkshare, inventory
 from tests.test_discover_walk import _odd_tree, _plain_discover
 
 
@@ -58,7 +58,7 @@ def fork_despite_threads(monkeypatch):
                         lambda: "fork" in multiprocessing.get_all_start_methods())
 
 
-def _discover_with_stats(root, monkeypatch) -> tuple[ingest.Inventory, dict]:
+def _discover_with_stats(root, monkeypatch) -> tuple[inventory.Inventory, dict]:
     stats: dict = {}
     real = forkshare.map_shared
 
@@ -66,13 +66,13 @@ def _discover_with_stats(root, monkeypatch) -> tuple[ingest.Inventory, dict]:
         return real(*args, **kwargs, stats=stats)
 
     monkeypatch.setattr(forkshare, "map_shared", map_shared)
-    return ingest.discover(root), stats
+    return inventory.discover(root), stats
 
 
 def _slow_in(monkeypatch, who: str, seconds: float = 0.02, then=None) -> None:
     """Each tree walked by `who` ("parent" or "helper") takes `seconds` longer; `then`, if
     given, is called in the helper after its first tree (to make it fail)."""
-    parent, real = os.getpid(), ingest._walk_tree
+    parent, real = os.getpid(), inventory._walk_tree
 
     def walk_tree(root, rel_dir):
         here = "parent" if os.getpid() == parent else "helper"
@@ -83,10 +83,10 @@ def _slow_in(monkeypatch, who: str, seconds: float = 0.02, then=None) -> None:
             then()
         return result
 
-    monkeypatch.setattr(ingest, "_walk_tree", walk_tree)
+    monkeypatch.setattr(inventory, "_walk_tree", walk_tree)
 
 
-def _same(got: ingest.Inventory, want: ingest.Inventory) -> None:
+def _same(got: inventory.Inventory, want: inventory.Inventory) -> None:
     assert got == want
     assert list(got.ignored.items()) == list(want.ignored.items())  # in the same order
 
@@ -163,7 +163,7 @@ def test_discover_leaves_the_garbage_collector_as_it_was(tmp_path, enabled):
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        ingest.discover(tmp_path)
+        inventory.discover(tmp_path)
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()

@@ -7,8 +7,9 @@ import stat
 
 import pytest
 
-from newsprep import ingest
-from newsprep.ingest import HIDDEN, SYMLINKED_FOLDER, Inventory, Quarantined, Task, source_name
+from newsprep import ingest, inventory
+from newsprep.ingest import Quarantined, Task, source_name
+from newsprep.inventory import HIDDEN, SYMLINKED_FOLDER, Inventory
 
 
 def _plain_discover(root) -> Inventory:
@@ -28,17 +29,17 @@ def _plain_discover(root) -> Inventory:
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             if entry.name.startswith("."):
-                ingest._ignore(inv, HIDDEN)
-            elif ingest._is_dir(entry):
+                inventory._ignore(inv, HIDDEN)
+            elif inventory._is_dir(entry):
                 if entry.is_symlink():
-                    ingest._ignore(inv, SYMLINKED_FOLDER)
+                    inventory._ignore(inv, SYMLINKED_FOLDER)
                 else:
                     subdirs.append(rel)
             else:
                 kind = ingest._kind(entry.name)
                 if kind is None:
                     ext = os.path.splitext(entry.name)[1].lower()
-                    ingest._ignore(inv, source_name(ext) or "(none)")
+                    inventory._ignore(inv, source_name(ext) or "(none)")
                     continue
                 try:
                     st = os.stat(entry.path)
@@ -86,7 +87,7 @@ def _odd_tree(root):
 
 def test_discover_gives_the_plain_walks_inventory(tmp_path):
     _odd_tree(tmp_path)
-    got, want = ingest.discover(tmp_path), _plain_discover(tmp_path)
+    got, want = inventory.discover(tmp_path), _plain_discover(tmp_path)
     assert got == want
     assert list(got.ignored.items()) == list(want.ignored.items())  # and in the same order
     assert {q.source for q in got.unreadable} >= {"broken.txt", "loop.txt"}
@@ -95,8 +96,8 @@ def test_discover_gives_the_plain_walks_inventory(tmp_path):
 @pytest.mark.parametrize("by_fd", [True, False])
 def test_both_ways_of_listing_agree(tmp_path, monkeypatch, by_fd):
     _odd_tree(tmp_path)
-    monkeypatch.setattr(ingest, "_BY_FD", by_fd and ingest._BY_FD)
-    assert ingest.discover(tmp_path) == _plain_discover(tmp_path)
+    monkeypatch.setattr(inventory, "_BY_FD", by_fd and inventory._BY_FD)
+    assert inventory.discover(tmp_path) == _plain_discover(tmp_path)
 
 
 def test_a_folder_that_cannot_be_listed_is_quarantined(tmp_path, monkeypatch):
@@ -110,8 +111,8 @@ def test_a_folder_that_cannot_be_listed_is_quarantined(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(ingest.os, "scandir", refuse)
-    inv = ingest.discover(tmp_path)
+    monkeypatch.setattr(inventory.os, "scandir", refuse)
+    inv = inventory.discover(tmp_path)
     assert Quarantined("a", "unreadable", "cannot list the folder: Permission denied") \
         in inv.unreadable
     assert not any(t.rel.startswith("a/") for t in inv.tasks)

@@ -8,7 +8,8 @@ import os
 import pytest
 
 from newsprep import ingest, jsonl
-from newsprep.ingest import Quarantined, RawArticle, Task, discover, read, read_bytes
+from newsprep.ingest import Quarantined, RawArticle, Task, read, read_bytes
+from newsprep.inventory import discover
 
 
 def test_reads_exactly_the_file(tmp_path):

@@ -13,7 +13,8 @@ from newsprep import flags as F
 from newsprep import passes, record
 from newsprep.config import load_config
 from newsprep.corpus import gather
-from newsprep.ingest import RawArticle, discover
+from newsprep.ingest import RawArticle
+from newsprep.inventory import discover
 from newsprep.segment import Segments
 from tests.conftest import write_raw
 

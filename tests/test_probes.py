@@ -7,7 +7,8 @@ import pytest
 
 from newsprep.config import load_config
 from newsprep.corpus import gather
-from newsprep.ingest import discover, read
+from newsprep.ingest import read
+from newsprep.inventory import discover
 from newsprep.probes import Recorder, still_holds
 from newsprep.record import page_of
 from newsprep.segment import segment

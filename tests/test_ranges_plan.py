@@ -177,7 +177,7 @@ def small_ranges(monkeypatch):
 
 
 def test_ranges_give_the_names_of_a_whole_read(feeds, whole_build, tmp_path, small_ranges):
-    planned = ranges.plan(feeds, newsprep.ingest.discover(feeds).tasks, build_mod.CHUNK_BYTES)
+    planned = ranges.plan(feeds, newsprep.inventory.discover(feeds).tasks, build_mod.CHUNK_BYTES)
     assert sum(isinstance(t, ranges.JsonlRange) for t in planned) > 40
     newsprep.build(feeds, tmp_path / "ds", workers=2, cache=False, config=CFG)
     assert _outcome(tmp_path / "ds") == _outcome(whole_build)

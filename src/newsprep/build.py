@@ -23,7 +23,8 @@ from newsprep.corpus import STATS_FORMAT, CorpusStats
 from newsprep.dedup import DuplicateIndex
 from newsprep.engine import Engine, LocalEngine
 from newsprep.finalize import warm_up, write_final
-from newsprep.ingest import Inventory, Quarantined
+from newsprep.ingest import Quarantined
+from newsprep.inventory import Inventory
 from newsprep.splits import ratios
 from newsprep.summary import BuildSummary
 from newsprep.textnorm import hash_hex
@@ -149,7 +150,7 @@ def _release_freed_memory() -> None:
 
 
 def discover_tasks(root: Path) -> Inventory:
-    from newsprep.ingest import discover
+    from newsprep.inventory import discover
 
     return discover(root)
 

@@ -25,7 +25,8 @@ from newsprep.eval_score import (
     line_number,
     pair_score,
 )
-from newsprep.ingest import Quarantined, RawArticle, discover, read
+from newsprep.ingest import Quarantined, RawArticle, read
+from newsprep.inventory import discover
 from newsprep.record import make_record, page_of
 from newsprep.textnorm import title_key
 

@@ -1,5 +1,5 @@
 """A list of small jobs shared between this process and one forked helper process, results in
-job order: the input walk (`ingest.discover`) runs before any worker pool exists and spends
+job order: the input walk (`inventory.discover`) runs before any worker pool exists and spends
 most of its time in system calls (a `stat` per file), which threads would not overlap (each
 call is too short to be worth the GIL's hand-over), so one helper process takes a share.
 

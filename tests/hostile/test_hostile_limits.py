@@ -56,7 +56,8 @@ def test_huge_inputs_are_too_large_and_never_read_whole(tmp_path):
 
 def test_a_file_that_grows_after_discovery_is_still_capped(tmp_path):
     """The size is checked again on the open file, and the read stops at the limit."""
-    from newsprep.ingest import discover, read
+    from newsprep.ingest import read
+    from newsprep.inventory import discover
 
     raw = tmp_path / "raw"
     raw.mkdir()

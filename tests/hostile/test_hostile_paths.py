@@ -13,7 +13,7 @@ from hostile_util import build
 
 from newsprep import ranges
 from newsprep.cache import Cache
-from newsprep.ingest import discover
+from newsprep.inventory import discover
 
 BUILD = importlib.import_module("newsprep.build")  # the module (`newsprep.build` is the function)
 

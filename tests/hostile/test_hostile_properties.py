@@ -202,7 +202,7 @@ def test_any_folder_of_files_builds_and_reconciles(files):
     from pathlib import Path
 
     import newsprep
-    from newsprep.ingest import discover
+    from newsprep.inventory import discover
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
