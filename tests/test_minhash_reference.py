@@ -121,3 +121,19 @@ def test_a_control_byte_in_a_text_is_a_token_break_not_a_text_break():
 
 def test_no_texts():
     assert signatures([], Scheme()).shape == (0, 64)
+
+
+def test_short_texts_need_bounded_scratch():
+    """A group of texts (128 KB) may hold thousands of one-word texts, each with 63 of 64
+    slots to densify: the scratch stays a few integers a slot, not a row of num_perm each."""
+    import tracemalloc
+
+    texts = [f"w{i}" for i in range(30000)]
+    tracemalloc.start()
+    try:
+        sigs = signatures(texts, Scheme())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 150 << 20, peak  # one row of donors per empty slot took 400 MB and more
+    assert (sigs == sigs[:, :1]).all()  # one shingle each: every slot holds its value

@@ -22,6 +22,8 @@ from newsprep.textnorm import FEW_NON_ASCII, few_non_ascii, register_run_handler
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY = np.uint64(1 << 32)  # an empty slot (above every 32-bit value)
+_FEW_FILLED = 16  # a text with at most this many filled slots is densified all at once
+_RANKS = 8  # donor ranks looked at at once when densifying a text with more
 # Tokens: lower-cased, ASCII punctuation as space, split on white space (cheap; near-duplicate
 # detection does not need the detectors' Unicode folding).
 _PUNCT_CHARS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…"
@@ -75,6 +77,12 @@ def _slots(num_perm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     b = rng.integers(0, 2**63, size=2, dtype=np.uint64)
     donors = np.argsort(rng.random((num_perm, num_perm)), axis=1, kind="stable")
     return a, b, donors.astype(np.int32)
+
+
+@cache
+def _ranks(num_perm: int) -> np.ndarray:
+    """Each slot's rank in each donor order: ranks[j, donors[j, r]] == r."""
+    return np.argsort(_slots(num_perm)[2], axis=1).astype(np.int32)
 
 
 _P = 0x100000001B3  # odd, so invertible modulo 2**64
@@ -349,12 +357,48 @@ def _one_permutation(flat: np.ndarray, offsets: np.ndarray, num_perm: int) -> np
     sig = np.full(n * num_perm, _EMPTY, dtype=np.uint64)
     np.minimum.at(sig, slot.astype(np.intp), value)
     sig = sig.reshape(n, num_perm)
-    text, empty = np.nonzero(sig == _EMPTY)
-    if len(text):  # each empty slot takes the value of the first filled one in its order
-        order = donors[empty]
-        filled = sig[text[:, None], order] != _EMPTY
-        sig[text, empty] = sig[text, order[np.arange(len(text)), filled.argmax(axis=1)]]
+    _densify(sig, donors)
     return sig.astype(np.uint32)
+
+
+def _densify(sig: np.ndarray, donors: np.ndarray) -> None:
+    """Give each empty slot of `sig` (n, num_perm) the value of the first slot filled by a
+    shingle in its donor order. A text with few filled slots (a short text) looks at all of
+    them at once, for each slot the one of least rank in its order; the others walk each empty
+    slot's order a few ranks at a time (most are done at the first rank). Either way the work
+    is at most about num_perm * _FEW_FILLED a text."""
+    num_perm = sig.shape[1]
+    filled = sig != _EMPTY
+    per_text = np.count_nonzero(filled, axis=1)  # at least one each
+    for count in np.unique(per_text[per_text <= _FEW_FILLED]).tolist():
+        rows = np.flatnonzero(per_text == count)
+        full = np.flatnonzero(filled[rows]).reshape(len(rows), count) % num_perm
+        best = _ranks(num_perm)[:, full].argmin(axis=2).T  # (rows, num_perm): into `full`
+        donor = full[np.arange(len(rows))[:, None], best]
+        sig[rows] = np.where(filled[rows], sig[rows], sig[rows[:, None], donor])
+        filled[rows] = True
+    flat, flat_filled = sig.reshape(-1), filled.reshape(-1)
+    empty = np.flatnonzero(~flat_filled)  # those of the texts with more filled slots
+    if len(empty):
+        base = empty - empty % num_perm  # where the slot's text starts
+        flat[empty] = flat[base + _first_in_order(flat_filled, base, empty - base, donors)]
+
+
+def _first_in_order(filled: np.ndarray, base: np.ndarray, slot: np.ndarray,
+                    donors: np.ndarray) -> np.ndarray:
+    """For each empty slot (its text starting at `base` in `filled`), the first filled slot in
+    its donor order, walked _RANKS ranks at a time."""
+    donor = np.empty(len(slot), dtype=np.intp)
+    todo = np.arange(len(slot))
+    for rank in range(0, donors.shape[1], _RANKS):  # each text has a filled slot: all done
+        if not len(todo):
+            break
+        cand = donors[slot[todo], rank: rank + _RANKS]
+        ok = filled[cand + base[todo, None]]
+        found = ok.any(axis=1)
+        donor[todo[found]] = cand[found, ok[found].argmax(axis=1)]
+        todo = todo[~found]
+    return donor
 
 
 def band_keys(sigs: np.ndarray, scheme: Scheme) -> np.ndarray:
