@@ -3,9 +3,13 @@
     python scripts/bench.py --articles 100000                 # .txt files, default workers
     python scripts/bench.py --articles 1000000 --format jsonl # one big JSON Lines file
     python scripts/bench.py --articles 100000 --incremental   # + rebuild after changing 1%
+    python scripts/bench.py --articles 100000 --repeat 5      # five builds: their median
 
 Reports articles/s, MB/s (input bytes), peak resident memory (this process and the largest
-worker) and the seconds of each stage. The corpus is generated once into --corpus (kept)."""
+worker) and the seconds of each stage. The corpus is generated once into --corpus (kept). With
+--repeat N the corpus is built N times in a row: the report is the median run's (by wall time),
+with every run's seconds, articles/s and CPU seconds under "runs" (this shared machine's speed
+drifts by several percent from one minute to the next: one run says little)."""
 
 from __future__ import annotations
 
@@ -132,10 +136,14 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--incremental", action="store_true",
                     help="then change 1%% of the inputs and rebuild with the cache (.txt only)")
     ap.add_argument("--cache", action="store_true", help="build with the incremental cache")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="build N times; report the median run and list them all")
     ap.add_argument("--typographic", type=float, default=0.0,
                     help="share of titles and sentences with curly quotes, dashes, accents "
                          "(0.35: about half the lines non-ASCII, as in real news)")
     args = ap.parse_args(argv)
+    if args.repeat < 1 or args.repeat > 1 and (args.incremental or args.cache):
+        ap.error("--repeat takes a number >= 1, and repeats clean builds only")
     base = args.corpus or Path(tempfile.gettempdir()) / f"newsprep-bench-{args.articles}"
     base.mkdir(parents=True, exist_ok=True)
     corpus, size = make_corpus(base, args.articles, args.format, typographic=args.typographic)
@@ -144,7 +152,11 @@ def main(argv: list[str] | None = None) -> dict:
         if args.incremental and args.format == "txt":  # changed below: never the kept corpus
             corpus = shutil.copytree(corpus, work / "corpus")
         cache = work / "cache" if args.cache or args.incremental else False
-        res = run_build(corpus, work / "out", args.workers, args.engine, cache)
+        runs = []
+        for _ in range(args.repeat):
+            shutil.rmtree(work / "out", ignore_errors=True)
+            runs.append(run_build(corpus, work / "out", args.workers, args.engine, cache))
+        res = sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
         secs = res["seconds"]
         report = {"articles": args.articles, "format": args.format,
                   "typographic": args.typographic,
@@ -155,6 +167,10 @@ def main(argv: list[str] | None = None) -> dict:
                       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                   "peak_rss_mb_largest_worker": round(
                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+        if len(runs) > 1:
+            report["runs"] = [{"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
+                               "articles_per_s": round(r["records"] / r["seconds"])}
+                              for r in runs]
         if args.incremental and args.format == "txt":
             changed = change_inputs(corpus, 0.01)
             again = run_build(corpus, work / "out", args.workers, args.engine, cache)
