@@ -7,9 +7,11 @@
 
 Reports articles/s, MB/s (input bytes), peak resident memory (this process and the largest
 worker) and the seconds of each stage. The corpus is generated once into --corpus (kept). With
---repeat N the corpus is built N times in a row: the report is the median run's (by wall time),
-with every run's seconds, articles/s and CPU seconds under "runs" (this shared machine's speed
-drifts by several percent from one minute to the next: one run says little)."""
+--repeat N the corpus is built N times in a row, each by a fresh process running this script
+(memory figures then are one build's, as a user's run would have): the report is the median
+run's (by wall time), with every run's seconds, articles/s and CPU seconds under "runs" (this
+shared machine's speed drifts by several percent from one minute to the next: one run says
+little)."""
 
 from __future__ import annotations
 
@@ -126,6 +128,29 @@ def change_inputs(corpus: Path, share: float, seed: int = 1) -> int:
     return len(chosen)
 
 
+def _repeated(argv: list[str], base: Path, times: int) -> dict:
+    """Run this script `times` times in a row with `argv` (less --repeat, the corpus made: in
+    `base`), each in a process of its own; print and return the median run's report."""
+    once, skip = [], False
+    for arg in argv:
+        if skip or arg == "--repeat":
+            skip = not skip
+            continue
+        if not arg.startswith("--repeat="):
+            once.append(arg)
+    once += ["--corpus", str(base)]
+    runs = []
+    for _ in range(times):
+        out = subprocess.run([sys.executable, __file__, *once], check=True, text=True,
+                             stdout=subprocess.PIPE).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    report = sorted(runs, key=lambda r: r["seconds"])[(times - 1) // 2]
+    report["runs"] = [{"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
+                       "articles_per_s": r["articles_per_s"]} for r in runs]
+    print(json.dumps(report), flush=True)
+    return report
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=20_000)
@@ -147,16 +172,14 @@ def main(argv: list[str] | None = None) -> dict:
     base = args.corpus or Path(tempfile.gettempdir()) / f"newsprep-bench-{args.articles}"
     base.mkdir(parents=True, exist_ok=True)
     corpus, size = make_corpus(base, args.articles, args.format, typographic=args.typographic)
+    if args.repeat > 1:
+        return _repeated(argv if argv is not None else sys.argv[1:], base, args.repeat)
     work = Path(tempfile.mkdtemp(prefix="newsprep-bench-out-"))
     try:
         if args.incremental and args.format == "txt":  # changed below: never the kept corpus
             corpus = shutil.copytree(corpus, work / "corpus")
         cache = work / "cache" if args.cache or args.incremental else False
-        runs = []
-        for _ in range(args.repeat):
-            shutil.rmtree(work / "out", ignore_errors=True)
-            runs.append(run_build(corpus, work / "out", args.workers, args.engine, cache))
-        res = sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
+        res = run_build(corpus, work / "out", args.workers, args.engine, cache)
         secs = res["seconds"]
         report = {"articles": args.articles, "format": args.format,
                   "typographic": args.typographic,
@@ -167,10 +190,6 @@ def main(argv: list[str] | None = None) -> dict:
                       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                   "peak_rss_mb_largest_worker": round(
                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
-        if len(runs) > 1:
-            report["runs"] = [{"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
-                               "articles_per_s": round(r["records"] / r["seconds"])}
-                              for r in runs]
         if args.incremental and args.format == "txt":
             changed = change_inputs(corpus, 0.01)
             again = run_build(corpus, work / "out", args.workers, args.engine, cache)
