@@ -129,16 +129,9 @@ def change_inputs(corpus: Path, share: float, seed: int = 1) -> int:
 
 
 def _repeated(argv: list[str], base: Path, times: int) -> dict:
-    """Run this script `times` times in a row with `argv` (less --repeat, the corpus made: in
-    `base`), each in a process of its own; print and return the median run's report."""
-    once, skip = [], False
-    for arg in argv:
-        if skip or arg == "--repeat":
-            skip = not skip
-            continue
-        if not arg.startswith("--repeat="):
-            once.append(arg)
-    once += ["--corpus", str(base)]
+    """Run this script `times` times in a row with `argv` (the corpus made: in `base`), each in
+    a process of its own; print and return the median run's report."""
+    once = [*argv, "--repeat", "1", "--corpus", str(base)]  # the last of an option counts
     runs = []
     for _ in range(times):
         out = subprocess.run([sys.executable, __file__, *once], check=True, text=True,

@@ -1,7 +1,8 @@
 """Files to raw articles: read `.txt` and JSON Lines inputs (JSON Lines files line by line:
 `newsprep.jsonl`), quarantine what cannot be read. The input folder is walked into tasks by
-`newsprep.inventory`. All file I/O of the input side lives in these three modules; parsing and
-detection never touch files.
+`newsprep.inventory`. The input side's file I/O lives here and in `newsprep.jsonl`,
+`newsprep.ranges`, `newsprep.zstdframes` and `newsprep.inventory`; parsing and detection never
+touch files.
 
 Hostile inputs are data, never exceptions: a file that cannot be read (a broken or looping
 symbolic link, a named pipe or device, an I/O error) is quarantined as `unreadable`; a file or

@@ -365,8 +365,9 @@ def _densify(sig: np.ndarray, donors: np.ndarray) -> None:
     """Give each empty slot of `sig` (n, num_perm) the value of the first slot filled by a
     shingle in its donor order. A text with few filled slots (a short text) looks at all of
     them at once, for each slot the one of least rank in its order; the others walk each empty
-    slot's order a few ranks at a time (most are done at the first rank). Either way the work
-    is at most about num_perm * _FEW_FILLED a text."""
+    slot's order a few ranks at a time (most are done at the first rank). The first costs
+    num_perm * (filled slots) a text, at most num_perm * _FEW_FILLED; the walk looks at
+    num_perm / (filled slots + 1) ranks an empty slot on average, fewer than 4."""
     num_perm = sig.shape[1]
     filled = sig != _EMPTY
     per_text = np.count_nonzero(filled, axis=1)  # at least one each
