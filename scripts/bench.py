@@ -35,33 +35,22 @@ def _rss_mb() -> float:
     return 0.0
 
 
-# The sampler: a separate process, so that the build's own process has no second thread (with
-# one, discovery does not fork its helper: `newsprep.forkshare`). It sums the PSS of its parent
-# and the parent's other descendants every 0.2 s and prints the peak (MB) when told to stop.
-_SAMPLER = """
-import os, select, sys, psutil
-me, parent, peak = os.getpid(), psutil.Process(int(sys.argv[1])), 0
-while not select.select([sys.stdin], [], [], 0.2)[0]:
-    try:
-        procs = [parent, *(p for p in parent.children(recursive=True) if p.pid != me)]
-        peak = max(peak, sum(p.memory_full_info().pss for p in procs))
-    except psutil.Error:
-        continue
-print(peak / 2**20)
-"""
+# The sampler (`pss_sampler.py`): a separate process, so that the build's own process has no
+# second thread (with one, discovery does not fork its helper: `newsprep.forkshare`).
+_SAMPLER = Path(__file__).with_name("pss_sampler.py")
 
 
 class TreeMemory:
     """The peak proportional set size (PSS: resident memory, pages shared between processes
     counted once) of this process plus its children (workers), sampled every 0.2 s by another
-    process (`_SAMPLER`)."""
+    process (`pss_sampler.py`)."""
 
     def __init__(self):
         self.peak = 0.0
         self._proc: subprocess.Popen | None = None
 
     def __enter__(self):
-        self._proc = subprocess.Popen([sys.executable, "-c", _SAMPLER, str(os.getpid())],
+        self._proc = subprocess.Popen([sys.executable, str(_SAMPLER), str(os.getpid())],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
 
