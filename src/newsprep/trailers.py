@@ -31,6 +31,8 @@ from newsprep.textnorm import line_hash
 from newsprep.titles import TopSettings, repeats_title, title_forms, top_settings
 from newsprep.topic import article_vocabulary, line_words
 
+# a margin for the bound of `evidence_reaches` (its sum is added in another order)
+_ROUNDING = 1e-9
 _RULE = re.compile(r"^\s*([-_=*~#•·+])(\s*\1){2,}\s*$")
 
 
@@ -62,6 +64,7 @@ class TrailerSettings:
     topic: bool
     topic_band: tuple[float, float]  # the scores where the topic can still change the outcome
     topic_weights: tuple[float, float, float, float, float]
+    topic_lift: float  # the most the topic can add (0 when it is off)
     enabled: bool
     max_lines: int
     blank_layout_share: float
@@ -83,6 +86,7 @@ def trailer_settings(cfg: Config) -> TrailerSettings:
         topic_band=(threshold - w_off, threshold + w_on),
         topic_weights=(w.get("on_topic_at_least", 0.5), w_on, w.get("off_topic_novel", 1.0),
                        w.get("off_topic_at_most", 0.3), w_off),
+        topic_lift=max(0.0, -w_on, w_off, w_off / 2) if w.get("topic", True) else 0.0,
         enabled=cfg.enabled("trailer"), max_lines=w.get("max_lines", 10),
         blank_layout_share=w.get("blank_layout_share", 0.8))
 
@@ -153,22 +157,27 @@ def decisive_reason(line: str, w: _Walk) -> str | None:
     return None
 
 
-def evidence(line: Line, i: int, w: _Walk, below_glued: bool) -> float:
-    """The weighed evidence that `line` (line `i`) is a trailer (>= `threshold` makes it one).
-    The topic (the costly signal) is only weighed when it can change the outcome."""
+def evidence_reaches(line: Line, i: int, w: _Walk, below_glued: bool) -> bool:
+    """Whether the weighed evidence that `line` (line `i`) is a trailer reaches `threshold`.
+    The signs read from the corpus (recurrence, then the costly topic) are only read when they
+    can change the outcome: not for a line that would fall short even with both at their most
+    (a sentence, with the default weights)."""
     s = w.s
     text = line.text.strip()
     form = line_form(text, s.headline_words)
+    recurring = s.w_recurring * (0.5 if form == SENTENCE else 1.0)
+    glued = s.w_glued if w.blank_layout and not line.blank_before and s.layout else 0.0
+    run = s.w_run if w.below_is_trailer and (below_glued or not w.blank_layout) else 0.0
     score = s.w_form.get(form, 0)
+    if score + max(0.0, recurring) + glued + run + s.topic_lift < s.threshold - _ROUNDING:
+        return False
     if w.stats is not None and tail_recurs(w.stats, text, s.min_recurrence):
-        score += s.w_recurring * (0.5 if form == SENTENCE else 1.0)
-    if w.blank_layout and not line.blank_before and s.layout:
-        score += s.w_glued
-    if w.below_is_trailer and (below_glued or not w.blank_layout):
-        score += s.w_run
+        score += recurring
+    score += glued  # added in this order, as always: the same sums to the last bit
+    score += run
     if s.topic and s.topic_band[0] <= score < s.topic_band[1]:
         score += topic_weight(w.stats, line_words(text, w.vocab(i)), s.topic_weights)
-    return score
+    return score >= s.threshold
 
 
 def is_trailer(i: int, w: _Walk) -> bool:
@@ -185,7 +194,7 @@ def is_trailer(i: int, w: _Walk) -> bool:
     if marked is not text:  # a list marker: a dash or a number only counts inside a list
         item = marked if _in_list(w.texts, i) else strip_bullet(text, False)
     glued = i + 1 < len(w.texts) and not w.blanks[i + 1]
-    return (evidence(Line(item, w.blanks[i]), i, w, glued) >= w.s.threshold
+    return (evidence_reaches(Line(item, w.blanks[i]), i, w, glued)
             and not w.s.keep.search(item.strip()))
 
 
