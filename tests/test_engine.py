@@ -237,3 +237,57 @@ def test_default_workers_follow_a_containers_cpu_quota(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     (v1 / "cpu.cfs_quota_us").write_text("800000\n")
     assert engine.default_workers(tmp_path) == 1  # never more than the CPUs it may run on
+
+
+def test_the_result_pipe_is_widened_where_the_system_allows():
+    """A worker's result (hundreds of KB) fits the pipe back to the driver at once."""
+    import multiprocessing as mp
+    from types import SimpleNamespace
+
+    fcntl = pytest.importorskip("fcntl")
+    from newsprep import engine
+
+    reader, writer = mp.Pipe(duplex=False)
+    try:
+        pool = SimpleNamespace(_outqueue=SimpleNamespace(_reader=reader))
+        engine._widen_result_pipe(pool)
+        size = fcntl.fcntl(reader.fileno(), getattr(fcntl, "F_GETPIPE_SZ", 1032))
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert size == engine.RESULT_PIPE_BYTES or limit < engine.RESULT_PIPE_BYTES
+        engine._widen_result_pipe(SimpleNamespace())  # no such pipe: nothing happens
+    finally:
+        reader.close()
+        writer.close()
+    big = list(engine.map_ordered(_big_result, [1, 2, 3], 2, {}))  # through a real pool
+    assert [len(b) for b in big] == [3 << 20] * 3
+
+
+def _big_result(shared, item):
+    return bytes([item]) * (3 << 20)
+
+
+def test_a_build_freezes_its_heap_only_for_its_own_time(mixed_corpus, tmp_path):
+    """The driver keeps the inventory out of the collector's walks during a build, and gives
+    the process back as it found it: nothing frozen after, or the caller's own freeze kept."""
+    import gc
+
+    from newsprep import build as build_module
+
+    build_mod = importlib.import_module("newsprep.build")
+    seen = []
+    with pytest.MonkeyPatch.context() as m:
+        real = build_mod.write_final
+        m.setattr(build_mod, "write_final",
+                  lambda *a, **k: (seen.append(gc.get_freeze_count()), real(*a, **k))[1])
+        gc.unfreeze()
+        build_module(mixed_corpus, tmp_path / "a", workers=1)
+        assert seen[-1] > 1000 and gc.get_freeze_count() == 0
+        gc.freeze()
+        mine = gc.get_freeze_count()
+        try:
+            build_module(mixed_corpus, tmp_path / "b", workers=1)
+            # left alone: nothing more frozen, nothing unfrozen (a frozen object that dies of
+            # its references going leaves the count, so a few may have gone)
+            assert mine - 100 <= gc.get_freeze_count() <= seen[-1] <= mine
+        finally:
+            gc.unfreeze()

@@ -120,6 +120,26 @@ class LocalEngine:
         return map_ordered(fn, items, self.workers, shared)
 
 
+RESULT_PIPE_BYTES = 1 << 20  # what the pipe carrying results back may hold (Linux default 64 KiB)
+_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ (Linux), named in fcntl from Python 3.10 on Linux only
+
+
+def _widen_result_pipe(pool) -> None:
+    """Let the pipe that brings a pool's results back hold RESULT_PIPE_BYTES. A chunk's result
+    is hundreds of KB (its statistics, its duplicate keys); through 64 KiB, a worker that has
+    finished a chunk waits, in steps, for this process to be scheduled and read it all before
+    it can start on the next (at 100k `.txt`: pass-2 workers idle 0.08-0.16 s each instead of
+    0.04-0.07). Where the system refuses the size (a lower `pipe-max-size`) or the pool has no
+    such pipe (another Python's multiprocessing), nothing changes but the speed."""
+    from contextlib import suppress
+
+    with suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pool._outqueue._reader.fileno(), getattr(fcntl, "F_SETPIPE_SZ", _F_SETPIPE_SZ),
+                    RESULT_PIPE_BYTES)
+
+
 def _join_warm_up() -> None:
     """Wait for a build's background warm-up thread (`finalize.warm_up`) before forking."""
     for thread in threading.enumerate():
@@ -139,4 +159,5 @@ def map_ordered(fn: Callable, items: Iterable, workers: int, shared: dict[str, A
     # The workers get the items with `shared` when they start (forked: not even copied), so a
     # job is just (fn, index): nothing to pickle per item but the result.
     with ctx.Pool(workers, initializer=_init, initargs=(shared, items)) as pool:
+        _widen_result_pipe(pool)
         yield from pool.imap(_call, ((fn, i) for i in range(len(items))), chunksize=1)
