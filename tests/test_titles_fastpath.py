@@ -153,7 +153,12 @@ def test_window_examples():
     short = "Spying claims denied"
     assert _body_lines([body, body], forms, s) == [True, True]
     assert _body_lines([short, body], forms, s) == [False, True]  # short: asked on its own
-    assert _body_lines([body, body + " Huawei"], forms, s) == [False, False]  # a title word
+    assert _body_lines([body, body + " Huawei"], forms, s) == [True, False]  # a title word
+    assert _body_lines([body + " huawei", short, body], forms, s) == [False, False, True]
+    # the word in two lines: the second, long with a site name, is a repeat all the same
+    suffixed = title + " | The Daily Chronicle of Technology, Business and Policy News Online"
+    assert _body_lines([title, suffixed, body], forms, s) == [False, False, True]
+    assert split_top(title, [title, suffixed, body], None, CFG) == ["repeat", "repeat"]
     assert _body_lines([body, "Bodé " + body], forms, s) == [False, False]  # off ASCII
     assert _body_lines([], forms, s) == []
     # the length rule's edge: 2 * 27 < 0.9 * (n + 27) from n = 34 letters and digits on

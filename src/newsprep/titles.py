@@ -114,9 +114,9 @@ def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
     """For each line of an ASCII `window`, whether it cannot repeat the title for `_too_long`'s
     reasons (no title form's longest word in it, too many letters and digits; they hold at any
     length), asked of the whole window at once: one case fold, one search for each longest word
-    (none holds a line break, so none is found across two lines) and one count of letters and
-    digits. Where a longest word occurs, or off ASCII, all False: each line is then asked on
-    its own (`repeats_title`)."""
+    (none holds a line break, so none is found across two lines; a line where one is found is
+    not ruled out) and one count of letters and digits. Off ASCII, all False: each line is then
+    asked on its own (`repeats_title`)."""
     tkey, tforms = forms
     if not window or not 0 < s.min_similarity <= 1 or not tkey:
         return [False] * len(window)
@@ -124,10 +124,23 @@ def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
     if not joined.isascii():
         return [False] * len(window)
     low = joined.lower()
-    if any(w in low for w in _longest_words(tforms)):
-        return [False] * len(window)
+    holding = _lines_holding(low, _longest_words(tforms))
     kept = joined.encode("ascii").translate(None, _NOT_KEPT_NOR_BREAK).split(b"\n")
-    return [_too_many(len(n), len(tkey), s.min_similarity) for n in kept]
+    return [i not in holding and _too_many(len(n), len(tkey), s.min_similarity)
+            for i, n in enumerate(kept)]
+
+
+def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
+    """The numbers of the lines of `text` in which one of `words` (none empty, none holding a
+    line break) occurs."""
+    found: set[int] = set()
+    for word in set(words):
+        at = text.find(word)
+        while at >= 0:
+            found.add(text.count("\n", 0, at))
+            end = text.find("\n", at)
+            at = -1 if end < 0 else text.find(word, end + 1)
+    return found
 
 
 def repeats_title(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> bool:
