@@ -6,12 +6,13 @@
     python scripts/bench.py --articles 100000 --repeat 5      # five builds: their median
 
 Reports articles/s, MB/s (input bytes), peak resident memory (this process and the largest
-worker) and the seconds of each stage. The corpus is generated once into --corpus (kept). With
---repeat N the corpus is built N times in a row, each by a fresh process running this script
-(memory figures then are one build's, as a user's run would have): the report is the median
-run's (by wall time), with every run's seconds, articles/s and CPU seconds under "runs" (this
-shared machine's speed drifts by several percent from one minute to the next: one run says
-little)."""
+worker), the seconds of each stage and `reference_ms`, the CPU time of a fixed piece of work
+run just before the build (the machine's speed at the moment, whatever the code). The corpus
+is generated once into --corpus (kept). With --repeat N the corpus is built N times in a row,
+each by a fresh process running this script (memory figures then are one build's, as a user's
+run would have): the report is the median run's (by wall time), with every run's seconds,
+articles/s, CPU seconds and reference under "runs" (this shared machine's speed drifts by
+several percent from one minute to the next: one run says little)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,41 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+# The machine's speed at the time of a run, measured apart from the code under test: a fixed
+# piece of pure Python and numpy work (counting 200,000 words in a dict, case-folding and
+# splitting 1 MB of lines, sorting 500,000 uint64), its CPU milliseconds, best of three, in a
+# fresh process. This shared virtual machine's speed drifts by 5-15 % from one minute to the
+# next; two runs compare fairly only at about the same reference.
+_REFERENCE = """
+import random, resource, time
+import numpy as np
+rng = random.Random(1)
+words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
+         for _ in range(5000)]
+text = " ".join(rng.choice(words) for _ in range(200_000))
+keys = np.random.default_rng(1).integers(0, 2**63, 500_000, dtype=np.uint64)
+def work():
+    counts = {}
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    sum(len(text[i:i + 200].lower().split()) for i in range(0, len(text), 200))
+    np.sort(keys)
+best = float("inf")
+for _ in range(3):
+    start = time.process_time()
+    work()
+    best = min(best, time.process_time() - start)
+print(round(best * 1000, 1))
+"""
+
+
+def machine_reference_ms() -> float:
+    """`_REFERENCE`'s CPU milliseconds now (lower: a faster machine at the moment)."""
+    out = subprocess.run([sys.executable, "-c", _REFERENCE], check=True, text=True,
+                         stdout=subprocess.PIPE).stdout
+    return float(out)
+
+
 def run_build(corpus: Path, out: Path, workers: int | None, engine: str, cache) -> dict:
     import newsprep
 
@@ -128,7 +164,8 @@ def _repeated(argv: list[str], base: Path, times: int) -> dict:
         runs.append(json.loads(out.strip().splitlines()[-1]))
     report = sorted(runs, key=lambda r: r["seconds"])[(times - 1) // 2]
     report["runs"] = [{"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
-                       "articles_per_s": r["articles_per_s"]} for r in runs]
+                       "articles_per_s": r["articles_per_s"], "reference_ms": r["reference_ms"]}
+                      for r in runs]
     print(json.dumps(report), flush=True)
     return report
 
@@ -161,13 +198,14 @@ def main(argv: list[str] | None = None) -> dict:
         if args.incremental and args.format == "txt":  # changed below: never the kept corpus
             corpus = shutil.copytree(corpus, work / "corpus")
         cache = work / "cache" if args.cache or args.incremental else False
+        reference = machine_reference_ms()
         res = run_build(corpus, work / "out", args.workers, args.engine, cache)
         secs = res["seconds"]
         report = {"articles": args.articles, "format": args.format,
                   "typographic": args.typographic,
                   "workers": args.workers, "engine": args.engine, "input_mb": round(size / 1e6, 1),
                   "articles_per_s": round(res["records"] / secs),
-                  "mb_per_s": round(size / 1e6 / secs, 1),
+                  "mb_per_s": round(size / 1e6 / secs, 1), "reference_ms": reference,
                   **res, "peak_rss_mb_main": round(
                       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                   "peak_rss_mb_largest_worker": round(
