@@ -271,21 +271,18 @@ def test_a_build_freezes_its_heap_only_for_its_own_time(mixed_corpus, tmp_path):
     the process back as it found it: nothing frozen after, or the caller's own freeze kept."""
     import gc
 
-    from newsprep import build as build_module
-
-    build_mod = importlib.import_module("newsprep.build")
     seen = []
     with pytest.MonkeyPatch.context() as m:
         real = build_mod.write_final
         m.setattr(build_mod, "write_final",
                   lambda *a, **k: (seen.append(gc.get_freeze_count()), real(*a, **k))[1])
         gc.unfreeze()
-        build_module(mixed_corpus, tmp_path / "a", workers=1)
+        newsprep.build(mixed_corpus, tmp_path / "a", workers=1)
         assert seen[-1] > 1000 and gc.get_freeze_count() == 0
         gc.freeze()
         mine = gc.get_freeze_count()
         try:
-            build_module(mixed_corpus, tmp_path / "b", workers=1)
+            newsprep.build(mixed_corpus, tmp_path / "b", workers=1)
             # left alone: nothing more frozen, nothing unfrozen (a frozen object that dies of
             # its references going leaves the count, so a few may have gone)
             assert mine - 100 <= gc.get_freeze_count() <= seen[-1] <= mine

@@ -64,7 +64,7 @@ class TrailerSettings:
     topic: bool
     topic_band: tuple[float, float]  # the scores where the topic can still change the outcome
     topic_weights: tuple[float, float, float, float, float]
-    topic_lift: float  # the most the topic can add (0 when it is off)
+    topic_lift: float  # the most `topic_weight` can add: -w_on, w_off or w_off / 2 (0 if off)
     enabled: bool
     max_lines: int
     blank_layout_share: float
@@ -86,7 +86,7 @@ def trailer_settings(cfg: Config) -> TrailerSettings:
         topic_band=(threshold - w_off, threshold + w_on),
         topic_weights=(w.get("on_topic_at_least", 0.5), w_on, w.get("off_topic_novel", 1.0),
                        w.get("off_topic_at_most", 0.3), w_off),
-        topic_lift=max(0.0, -w_on, w_off, w_off / 2) if w.get("topic", True) else 0.0,
+        topic_lift=max(0.0, -w_on, w_off) if w.get("topic", True) else 0.0,
         enabled=cfg.enabled("trailer"), max_lines=w.get("max_lines", 10),
         blank_layout_share=w.get("blank_layout_share", 0.8))
 
