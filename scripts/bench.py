@@ -7,7 +7,7 @@
 
 Reports articles/s, MB/s (input bytes), peak resident memory (this process and the largest
 worker), the seconds of each stage and `reference_ms`, the CPU time of a fixed piece of work
-run just before the build (the machine's speed at the moment, whatever the code). The corpus
+run just before the build (the processor's speed at the moment, whatever the code). The corpus
 is generated once into --corpus (kept). With --repeat N the corpus is built N times in a row,
 each by a fresh process running this script (memory figures then are one build's, as a user's
 run would have): the report is the median run's (by wall time), with every run's seconds,
@@ -88,11 +88,11 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-# The machine's speed at the time of a run, measured apart from the code under test: a fixed
+# The processor's speed at the time of a run, measured apart from the code under test: a fixed
 # piece of pure Python and numpy work (counting 200,000 words in a dict, case-folding and
 # splitting 1 MB of lines, sorting 500,000 uint64), its CPU milliseconds, best of three, in a
-# fresh process. This shared virtual machine's speed drifts by 5-15 % from one minute to the
-# next; two runs compare fairly only at about the same reference.
+# fresh process. It rules out a slower clock; it does not catch every drift of this shared
+# machine (in one slow period the builds took 8-15 % more CPU seconds while it did not move).
 _REFERENCE = """
 import random, resource, time
 import numpy as np
@@ -117,7 +117,7 @@ print(round(best * 1000, 1))
 
 
 def machine_reference_ms() -> float:
-    """`_REFERENCE`'s CPU milliseconds now (lower: a faster machine at the moment)."""
+    """`_REFERENCE`'s CPU milliseconds now (lower: a faster processor at the moment)."""
     out = subprocess.run([sys.executable, "-c", _REFERENCE], check=True, text=True,
                          stdout=subprocess.PIPE).stdout
     return float(out)
