@@ -27,15 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def _rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 # The sampler (`pss_sampler.py`): a separate process, so that the build's own process has no
 # second thread (with one, discovery does not fork its helper: `newsprep.forkshare`).
 _SAMPLER = Path(__file__).with_name("pss_sampler.py")
@@ -94,7 +85,7 @@ def _cpu_seconds() -> float:
 # fresh process. It rules out a slower clock; it does not catch every drift of this shared
 # machine (in one slow period the builds took 8-15 % more CPU seconds while it did not move).
 _REFERENCE = """
-import random, resource, time
+import random, time
 import numpy as np
 rng = random.Random(1)
 words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))

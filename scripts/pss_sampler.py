@@ -63,25 +63,24 @@ def pss_kb(pid: int) -> int:
     return 0
 
 
+def _total(read_kb, pids: list[int]) -> int:
+    """The sum of `read_kb` over `pids`; a process that ends while being read is left out (its
+    memory is being freed)."""
+    total = 0
+    for pid in pids:
+        try:
+            total += read_kb(pid)
+        except OSError:
+            continue
+    return total
+
+
 def sample(root: int, skip: int, peak_kb: int) -> int:
-    """The PSS sum of the tree now if it may exceed `peak_kb`, else `peak_kb`. A process that
-    ends while being read is left out of this sample (its memory is being freed)."""
+    """The PSS sum of the tree now if it may exceed `peak_kb`, else `peak_kb`."""
     pids = tree(root, skip)
-    total = 0
-    for pid in pids:
-        try:
-            total += rss_kb(pid)
-        except OSError:
-            continue
-    if total <= peak_kb:
+    if _total(rss_kb, pids) <= peak_kb:
         return peak_kb
-    total = 0
-    for pid in pids:
-        try:
-            total += pss_kb(pid)
-        except OSError:
-            continue
-    return max(peak_kb, total)
+    return max(peak_kb, _total(pss_kb, pids))
 
 
 def main(argv: list[str]) -> None:

@@ -121,7 +121,6 @@ class LocalEngine:
 
 
 RESULT_PIPE_BYTES = 1 << 20  # what the pipe carrying results back may hold (Linux default 64 KiB)
-_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ (Linux), named in fcntl from Python 3.10 on Linux only
 
 
 def _widen_result_pipe(pool) -> None:
@@ -129,15 +128,15 @@ def _widen_result_pipe(pool) -> None:
     is hundreds of KB (its statistics, its duplicate keys); through 64 KiB, a worker that has
     finished a chunk waits, in steps, for this process to be scheduled and read it all before
     it can start on the next (at 100k `.txt`: pass-2 workers idle 0.08-0.16 s each instead of
-    0.04-0.07). Where the system refuses the size (a lower `pipe-max-size`) or the pool has no
-    such pipe (another Python's multiprocessing), nothing changes but the speed."""
+    0.04-0.07). Where pipes cannot be sized (not Linux: no `fcntl.F_SETPIPE_SZ`), the system
+    refuses the size (a lower `pipe-max-size`) or the pool has no such pipe (another Python's
+    multiprocessing), nothing changes but the speed."""
     from contextlib import suppress
 
     with suppress(ImportError, AttributeError, OSError):
         import fcntl
 
-        fcntl.fcntl(pool._outqueue._reader.fileno(), getattr(fcntl, "F_SETPIPE_SZ", _F_SETPIPE_SZ),
-                    RESULT_PIPE_BYTES)
+        fcntl.fcntl(pool._outqueue._reader.fileno(), fcntl.F_SETPIPE_SZ, RESULT_PIPE_BYTES)
 
 
 def _join_warm_up() -> None:
