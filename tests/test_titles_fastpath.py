@@ -164,3 +164,19 @@ def test_window_examples():
     # the length rule's edge: 2 * 27 < 0.9 * (n + 27) from n = 34 letters and digits on
     assert len(forms[0]) == 27 and s.min_similarity == 0.9
     assert _body_lines(["x" * 33 + " !" * 40, "x" * 34 + " !"], forms, s) == [False, True]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(max_codepoint=0x17F), max_size=40),
+       st.text(st.characters(max_codepoint=0x17F), max_size=40))
+def test_shared_characters_as_counted_multisets(a, b):
+    from collections import Counter
+
+    assert titles._shared_chars(a, b) == sum((Counter(a) & Counter(b)).values())
+
+
+def test_shared_characters_examples():
+    assert titles._shared_chars("huawei denies", "huawei denies spying") == 13
+    assert titles._shared_chars("aab", "abb") == 2
+    assert titles._shared_chars("aaa", "a") == 1
+    assert titles._shared_chars("é a", "a é") == 3  # off ASCII: counted as characters

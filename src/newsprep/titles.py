@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
+
 from newsprep.config import Config
 from newsprep.probes import Stats, head_recurs
 from newsprep.textnorm import title_key
@@ -164,12 +166,21 @@ def repeats_title(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings)
     threshold = s.min_similarity
     if 2 * min(len(key), len(tkey)) < threshold * (len(key) + len(tkey)):
         return False  # the lengths alone rule it out: no matcher on a long body line
-    # difflib's quick_ratio (shared characters as multisets), counted in C: most lines of a
-    # title's length fail it, and need no SequenceMatcher at all
-    shared = sum((Counter(key) & Counter(tkey)).values())
-    if 2.0 * shared / (len(key) + len(tkey)) < threshold:
+    # difflib's quick_ratio: most lines of a title's length fail it, and need no
+    # SequenceMatcher at all
+    if 2.0 * _shared_chars(key, tkey) / (len(key) + len(tkey)) < threshold:
         return False
     return SequenceMatcher(None, key, tkey, autojunk=False).ratio() >= threshold
+
+
+def _shared_chars(a: str, b: str) -> int:
+    """How many characters `a` and `b` share, as multisets (difflib's quick_ratio's count). On
+    ASCII, by counting their bytes with numpy (a third of `Counter` and `&`, a Python loop)."""
+    if a.isascii() and b.isascii():
+        counts = np.bincount(np.frombuffer(a.encode("ascii"), np.uint8), minlength=128)
+        other = np.bincount(np.frombuffer(b.encode("ascii"), np.uint8), minlength=128)
+        return int(np.minimum(counts, other, out=counts).sum())
+    return sum((Counter(a) & Counter(b)).values())
 
 
 def is_furniture(line: str, stats: Stats | None, cfg: Config) -> bool:
