@@ -84,3 +84,16 @@ def test_both_ways_of_cutting_unicode_words_agree(text, times):
                     assert T.words_as_bytes(text, table, fold) == want, (fold, T.FEW_NON_ASCII)
             finally:
                 T.FEW_NON_ASCII = few
+
+
+def test_typographic_marks_blanked_first_are_no_word_characters():
+    """`words_as_bytes` makes the typographic marks spaces before anything else: what any path
+    would make of them, as none is a word character and each folds to itself (and NFKC, which
+    callers may apply first, keeps each or makes it a space)."""
+    import unicodedata
+
+    for mark in T._TYPOGRAPHIC:
+        assert not T._WORD.match(mark) and not re.match(r"\w", mark)
+        assert mark.lower() == mark.casefold() == mark
+        assert unicodedata.normalize("NFKC", mark) in (mark, " ")
+    assert T.words_as_bytes("“Ça” — c’est", T.UTF8_WORDS, "lower") == " ça    c est".encode()
