@@ -71,6 +71,10 @@ def _looks_binary(data: bytes) -> bool:
 _NOT_PLAIN = bytes((*range(0, 9), *range(11, 32), 0x7F))  # controls but tab and LF
 # Without normalising (a JSON Lines line) CR and form feed are left as they are: not in the way
 _NOT_RAW = bytes(c for c in _NOT_PLAIN if c not in b"\r\x0c")
+# Every other byte: deleting them leaves the bytes of those sets a text holds, nothing for most
+# (an empty result is a few bytes, where deleting the set's bytes copied the whole text)
+_PLAIN = bytes(c for c in range(256) if c not in _NOT_PLAIN)
+_RAW = bytes(c for c in range(256) if c not in _NOT_RAW)
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
@@ -137,7 +141,7 @@ def clean(text: str) -> tuple[str, bool]:
     """Normalise line breaks to `\\n` and drop control characters; say whether any were dropped."""
     if text.isascii():  # one byte-table pass: no break but LF and no control character but tab
         data = text.encode("ascii")
-        if len(data.translate(None, _NOT_PLAIN)) == len(data):
+        if not data.translate(None, _PLAIN):
             return text, False
     elif _UNCLEAN.search(text) is None:
         return text, False
@@ -189,9 +193,8 @@ def _plain_ascii(data: bytes, normalise: bool = True) -> bool:
     """ASCII with no control character but tab and LF (so no NUL, CR or form feed) and no
     binary signature: valid UTF-8 that `clean` leaves as it is. Without `normalise`, CR and
     form feed are allowed too (nothing but `clean` would touch them)."""
-    table = _NOT_PLAIN if normalise else _NOT_RAW
     return (data.isascii() and not data.startswith(_MAGIC)
-            and len(data.translate(None, table)) == len(data))
+            and not data.translate(None, _PLAIN if normalise else _RAW))
 
 
 def _plain_utf8(data: bytes, normalise: bool) -> str | None:
@@ -200,9 +203,8 @@ def _plain_utf8(data: bytes, normalise: bool) -> str | None:
     no binary signature, no BOM, valid UTF-8,
     and (`normalise`) no character that `clean` changes nor only whitespace. What the general
     path gives for them: the UTF-8 text as it is, not repaired."""
-    table = _NOT_PLAIN if normalise else _NOT_RAW
     if (data.startswith(_MAGIC) or data.startswith(codecs.BOM_UTF8)
-            or len(data.translate(None, table)) != len(data)):
+            or data.translate(None, _PLAIN if normalise else _RAW)):
         return None
     try:
         text = data.decode("utf-8")
