@@ -123,11 +123,18 @@ def test_long_line_off_ascii_examples():
 
 # The title window asked at once (`_body_lines`): a line it rules out is one no title form can
 # be, and `split_top` labels the window as when every line is asked on its own.
-WINDOW = st.lists(st.one_of(LONG_TEXT, TEXT, TITLES), max_size=8)
+# news lines whose only non-ASCII characters are typographic marks (blanked, they are ASCII)
+MARKS = st.sampled_from(["\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\xa0",
+                         " \u2014 ", " \u2013 ", "\u201cBBC\u201d", "Huawei\u2019s"])
+MARKED_TEXT = st.lists(st.one_of(LONG_WORDS, MARKS), min_size=1, max_size=60).map(" ".join)
+MARKED_TITLES = st.sampled_from(["Huawei \u201cdenies\u201d spying claims",
+                                 "Huawei denies spying claims \u2014 BBC", "Huawei\u2019s claims"])
+WINDOW = st.lists(st.one_of(LONG_TEXT, TEXT, TITLES, MARKED_TEXT, MARKED_TITLES), max_size=8)
+ANY_TITLES = st.one_of(TITLES, MARKED_TITLES)
 
 
-@settings(max_examples=600, deadline=None)
-@given(WINDOW, TITLES)
+@settings(max_examples=1000, deadline=None)
+@given(WINDOW, ANY_TITLES)
 def test_window_ruled_out_lines_are_no_repeats(lines, title):
     s = CFG.derived(top_settings)
     ruled_out = _body_lines(lines, title_forms(title, s.separators), s)
@@ -136,8 +143,8 @@ def test_window_ruled_out_lines_are_no_repeats(lines, title):
         assert not (out and reference(line, title)), line
 
 
-@settings(max_examples=300, deadline=None)
-@given(WINDOW, TITLES)
+@settings(max_examples=500, deadline=None)
+@given(WINDOW, ANY_TITLES)
 def test_window_labels_as_line_by_line(lines, title):
     with pytest.MonkeyPatch.context() as m:
         m.setattr(titles, "_body_lines", lambda window, forms, s: [False] * len(window))
@@ -160,6 +167,14 @@ def test_window_examples():
     assert _body_lines([title, suffixed, body], forms, s) == [False, False, True]
     assert split_top(title, [title, suffixed, body], None, CFG) == ["repeat", "repeat"]
     assert _body_lines([body, "Bodé " + body], forms, s) == [False, False]  # off ASCII
+    # typographic marks alone: blanked, the line is ASCII and asked with the window
+    quoted = "\u201cThe company\u2019s data\u201d \u2014 " + body
+    assert _body_lines([quoted, body], forms, s) == [True, True]
+    assert _body_lines([quoted, "Bodé " + body], forms, s) == [False, False]  # é is left
+    assert _body_lines([quoted + " Huawei\u2019s"], forms, s) == [False]
+    marked = "Huawei denies spying claims \u2014 The Daily Chronicle of Technology and Policy"
+    assert _body_lines([marked], forms, s) == [False]
+    assert split_top(title, [marked, quoted], None, CFG) == ["repeat"]
     assert _body_lines([], forms, s) == []
     # the length rule's edge: 2 * 27 < 0.9 * (n + 27) from n = 34 letters and digits on
     assert len(forms[0]) == 27 and s.min_similarity == 0.9

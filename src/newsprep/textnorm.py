@@ -33,8 +33,17 @@ FEW_NON_ASCII = 256
 _FOLDS = {None: None, "casefold": str.casefold, "lower": str.lower}
 # Typographic punctuation: most of the non-ASCII characters of news text (curly quotes and
 # apostrophes, dashes, the no-break space), none a word character, each its own NFKC form and
-# case fold (but the no-break space, whose NFKC form is a space): made spaces first.
+# case fold (but the no-break space, whose NFKC form is a space). See `blank_marks`.
 _TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\xa0")
+
+
+def blank_marks(text: str) -> str:
+    """`text` with its typographic marks (curly quotes, dashes, the no-break space) made spaces,
+    one C scan a mark: its words, its key and its letters and digits are those of `text`, and a
+    line of news whose only non-ASCII characters are such marks (most) becomes ASCII."""
+    for mark in _TYPOGRAPHIC:
+        text = text.replace(mark, " ")
+    return text
 
 
 def words_as_bytes(text: str, table: bytes, fold: str | None = None) -> bytes:
@@ -45,8 +54,7 @@ def words_as_bytes(text: str, table: bytes, fold: str | None = None) -> bytes:
     word is cut and none is joined to another) or a space."""
     if fold == "lower" and "\u03a3" in text:
         text, fold = text.lower(), None  # Σ lower-cases by its neighbours: no run by run
-    for mark in _TYPOGRAPHIC:  # a C scan each, where the run handler costs a call a run
-        text = text.replace(mark, " ")
+    text = blank_marks(text)  # a C scan a mark, where the run handler costs a call a run
     if text.isascii():
         return text.encode("ascii").translate(table)
     if few_non_ascii(text):

@@ -12,7 +12,7 @@ import numpy as np
 
 from newsprep.config import Config
 from newsprep.probes import Stats, head_recurs
-from newsprep.textnorm import title_key
+from newsprep.textnorm import blank_marks, title_key
 
 
 @lru_cache(maxsize=1 << 12)  # pure; the title's variants are asked for every line compared
@@ -88,6 +88,8 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
     tkey, tforms = forms
     if not 0 < s.min_similarity <= 1 or not tkey:
         return False
+    if not line.isascii():
+        line = blank_marks(line)  # the same key, words and letters: ASCII if no other is left
     if line.isascii():
         low = line.lower()
         data = line.encode("ascii")
@@ -124,7 +126,9 @@ def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
         return [False] * len(window)
     joined = "\n".join(window)
     if not joined.isascii():
-        return [False] * len(window)
+        joined = blank_marks(joined)  # the same keys, words and letters (see `_too_long`)
+        if not joined.isascii():
+            return [False] * len(window)
     low = joined.lower()
     holding = _lines_holding(low, _longest_words(tforms))
     kept = joined.encode("ascii").translate(None, _NOT_KEPT_NOR_BREAK).split(b"\n")
