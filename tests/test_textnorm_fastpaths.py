@@ -97,3 +97,25 @@ def test_typographic_marks_blanked_first_are_no_word_characters():
         assert mark.lower() == mark.casefold() == mark
         assert unicodedata.normalize("NFKC", mark) in (mark, " ")
     assert T.words_as_bytes("“Ça” — c’est", T.UTF8_WORDS, "lower") == " ça    c est".encode()
+
+
+# `nfkc` replaces the ellipsis and the no-break space by their decompositions before NFKC: the
+# same result for any text, combining marks after them and characters NFKC changes around them.
+COMPAT_TEXT = st.lists(st.one_of(
+    st.sampled_from(["\u2026", "\xa0", "\u0301", "\u0308", "\u0327", "e", ".", " ", "ﬁ", "²",
+                     "\u00b4", "\u2026\u0301", "\xa0\u0308", "\u1100", "\u1161", "\u212b"]),
+    st.characters()), max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(COMPAT_TEXT)
+def test_nfkc_is_unicodedata_nfkc(text):
+    import unicodedata
+
+    assert T.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_examples():
+    assert T.nfkc("Wait\u2026 what?\xa0Yes") == "Wait... what? Yes"
+    assert T.nfkc("caf\u00e9\u2026") == "caf\u00e9..."
+    assert T.nfkc("\xa0\u0301") == " \u0301"  # NFKC's, though a mark follows the space

@@ -17,7 +17,6 @@ values a `Counter` of the words themselves would."""
 from __future__ import annotations
 
 import math
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 
@@ -32,6 +31,7 @@ from newsprep.textnorm import (
     UTF8_KEY,
     UTF8_WORDS,
     line_hash,
+    nfkc,
     title_key,
     word_forms,
     words_as_bytes,
@@ -64,7 +64,7 @@ def edge_bytes(texts: list[str]) -> bytes:
     if joined.isascii():
         out = joined.encode("ascii").translate(_KEY_BYTES)
     else:
-        out = words_as_bytes(unicodedata.normalize("NFKC", joined), _UTF8_KEY_BYTES, "casefold")
+        out = words_as_bytes(nfkc(joined), _UTF8_KEY_BYTES, "casefold")
     if out.count(b"\n") == len(texts) - 1:
         return out
     return "\n".join(map(title_key, texts)).encode("utf-8", "surrogatepass")

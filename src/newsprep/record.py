@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from newsprep import flags as F
@@ -11,7 +10,7 @@ from newsprep.corpus import CorpusStats
 from newsprep.ingest import Quarantined, RawArticle
 from newsprep.parse import Page, parse_page
 from newsprep.segment import segment
-from newsprep.textnorm import hash_hex, squash, title_key
+from newsprep.textnorm import hash_hex, nfkc, squash, title_key
 
 
 def article_id(raw: RawArticle) -> str:
@@ -43,7 +42,7 @@ def paragraphs_hash(title: str, paragraphs: Sequence[str]) -> str:
     at either end; then squash only maps each whitespace character to a space."""
     joined = " ".join(paragraphs)
     if not joined.isascii():
-        joined = unicodedata.normalize("NFKC", joined)
+        joined = nfkc(joined)
         if any(space in joined for space in _NFKC_SPACES):
             return hash_hex(title_key(title), squash(joined))
     spaced = joined.encode("utf-8", "surrogatepass").translate(_TO_SPACE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -12,7 +11,7 @@ import numpy as np
 
 from newsprep.config import Config
 from newsprep.probes import Stats, head_recurs
-from newsprep.textnorm import blank_marks, title_key
+from newsprep.textnorm import blank_marks, nfkc, title_key
 
 
 @lru_cache(maxsize=1 << 12)  # pure; the title's variants are asked for every line compared
@@ -94,7 +93,7 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
         low = line.lower()
         data = line.encode("ascii")
     elif s.spaced:
-        low = unicodedata.normalize("NFKC", line).casefold()
+        low = nfkc(line).casefold()
         data = low.encode("utf-8", "surrogatepass")
     else:
         return False
