@@ -76,3 +76,11 @@ def test_a_text_of_many_non_ascii_characters_beside_few_gives_the_same_tokens(te
     many = "Ωμέγα ΑΣ Дом “x” " * 40  # more than FEW_NON_ASCII extra UTF-8 bytes
     texts = texts[:at] + [many] + texts[at:]
     assert _split(*minhash._token_bytes(texts)) == [_tokens(t) for t in texts]
+
+
+def test_non_ascii_punctuation_blanked_first_gives_the_same_tokens():
+    """`_token_bytes` makes the curly quotes, dashes and ellipsis spaces before anything else,
+    but not in a text holding Σ: its lower case depends on the characters around it."""
+    texts = ["“Quoted” — text… isn’t it?", "Z‘Σ", "ΟΔΟΣ’ ‘x’", "naïve — café"]
+    assert _split(*minhash._token_bytes(texts)) == [_tokens(t) for t in texts]
+    assert minhash._blank_punct("“a” – b…") == " a    b "

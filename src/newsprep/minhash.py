@@ -140,12 +140,28 @@ _POW, _POW_INV = _Powers(_P), _Powers(_P_INV)
 register_run_handler("newsprep.minhash", str.lower, lambda ch: ch not in _PUNCT_CHARS)
 
 
+# The non-ASCII punctuation of _PUNCT_CHARS (curly quotes, dashes, the ellipsis): most of the
+# non-ASCII characters of news text. See `_blank_punct`.
+_WIDE_PUNCT_CHARS = tuple(c for c in _PUNCT_CHARS if not c.isascii())
+
+
+def _blank_punct(text: str) -> str:
+    """`text` with its non-ASCII punctuation made spaces (one C scan a character): the same
+    tokens, and most lines of news ASCII, the rest with far fewer non-ASCII characters (the
+    byte length of a text changes; only its tokens count). Not for a text holding Σ, which
+    lower-cases by its neighbours, punctuation included ("Z’Σ": "z’ς", "Z Σ": "z σ")."""
+    for char in _WIDE_PUNCT_CHARS:
+        text = text.replace(char, " ")
+    return text
+
+
 def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     """The texts lower-cased, UTF-8, with punctuation and token breaks as spaces, joined by a
     space, with a space before and after; and the byte length of each text. Texts off ASCII (each
     with few non-ASCII characters) are encoded as they are and their non-ASCII characters
     lower-cased in the bytes (`_lower_utf8`) when each lower-cases to as many UTF-8 bytes; all
     else by `_token_bytes_by_text`."""
+    texts = [t if t.isascii() or "\u03a3" in t else _blank_punct(t) for t in texts]
     parts, wide = [], False
     for t in texts:
         if t.isascii():
