@@ -51,24 +51,39 @@ class TreeMemory:
         self.peak = float(out.strip() or 0.0)
 
 
-def make_corpus(folder: Path, n: int, fmt: str, seed: int = 0,
-                typographic: float = 0.0) -> tuple[Path, int]:
-    """The corpus (generated unless already there) and its size in bytes."""
+def make_corpus(folder: Path, n: int, fmt: str, seed: int = 0, typographic: float = 0.0,
+                remix: Path | None = None) -> tuple[Path, int]:
+    """The corpus (generated unless already there) and its size in bytes. With `remix` (a
+    folder of real raw articles, `.txt` only), pages remixed from them (`synthetic.remixed`)."""
     from newsprep import synthetic
 
     target = folder / (f"corpus.{fmt}" if fmt != "txt" else "txt")
-    marker = folder / (f".done-{fmt}-{n}-{seed}" + (f"-t{typographic}" if typographic else ""))
+    marker = folder / (f".done-{fmt}-{n}-{seed}" + (f"-t{typographic}" if typographic else "")
+                       + (f"-remix-{_remix_tag(remix)}" if remix else ""))
     if not marker.exists():
         for old in folder.glob(f".done-{fmt}-*"):
             old.unlink()  # the corpus is about to be replaced
         shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(
             missing_ok=True)
-        writer = synthetic.write_txt if fmt == "txt" else synthetic.write_jsonl
-        writer(target, n, seed, typographic=typographic)
+        if remix:
+            sources = [p.read_text(encoding="utf-8") for p in sorted(remix.rglob("*.txt"))]
+            synthetic.write_remixed_txt(target, n, sources, seed)
+        else:
+            writer = synthetic.write_txt if fmt == "txt" else synthetic.write_jsonl
+            writer(target, n, seed, typographic=typographic)
         marker.write_text("ok")
     size = (sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
             if target.is_dir() else target.stat().st_size)
     return target, size
+
+
+def _remix_tag(remix: Path) -> str:
+    """A short digest of the source files' names and sizes (a new source set, a new corpus)."""
+    import hashlib
+
+    files = sorted(remix.rglob("*.txt"))
+    names = "".join(f"{p.relative_to(remix)}:{p.stat().st_size};" for p in files)
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
 
 
 def _cpu_seconds() -> float:
@@ -176,12 +191,21 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--typographic", type=float, default=0.0,
                     help="share of titles and sentences with curly quotes, dashes, accents "
                          "(0.35: about half the lines non-ASCII, as in real news)")
+    ap.add_argument("--remix", type=Path, default=None, metavar="DIR",
+                    help="pages remixed from the real raw articles in DIR (their layout, "
+                         "punctuation and noise; fresh words), e.g. "
+                         "../shared/data/eval-real-dev/raw")
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.repeat > 1 and (args.incremental or args.cache):
         ap.error("--repeat takes a number >= 1, and repeats clean builds only")
+    if args.remix and (args.format != "txt" or args.typographic):
+        ap.error("--remix makes .txt files, without --typographic")
+    if args.remix and not any(args.remix.rglob("*.txt")):
+        ap.error(f"--remix {args.remix}: no .txt file there")
     base = args.corpus or Path(tempfile.gettempdir()) / f"newsprep-bench-{args.articles}"
     base.mkdir(parents=True, exist_ok=True)
-    corpus, size = make_corpus(base, args.articles, args.format, typographic=args.typographic)
+    corpus, size = make_corpus(base, args.articles, args.format, typographic=args.typographic,
+                               remix=args.remix)
     if args.repeat > 1:
         return _repeated(argv if argv is not None else sys.argv[1:], base, args.repeat)
     work = Path(tempfile.mkdtemp(prefix="newsprep-bench-out-"))
@@ -194,6 +218,7 @@ def main(argv: list[str] | None = None) -> dict:
         secs = res["seconds"]
         report = {"articles": args.articles, "format": args.format,
                   "typographic": args.typographic,
+                  "remix": str(args.remix) if args.remix else None,
                   "workers": args.workers, "engine": args.engine, "input_mb": round(size / 1e6, 1),
                   "articles_per_s": round(res["records"] / secs),
                   "mb_per_s": round(size / 1e6 / secs, 1), "reference_ms": reference,
