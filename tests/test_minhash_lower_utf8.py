@@ -83,4 +83,4 @@ def test_non_ascii_punctuation_blanked_first_gives_the_same_tokens():
     but not in a text holding Σ: its lower case depends on the characters around it."""
     texts = ["“Quoted” — text… isn’t it?", "Z‘Σ", "ΟΔΟΣ’ ‘x’", "naïve — café"]
     assert _split(*minhash._token_bytes(texts)) == [_tokens(t) for t in texts]
-    assert minhash._blank_punct("“a” – b…") == " a    b "
+    assert minhash.blank_marks("“a” – b…", minhash._WIDE_PUNCT_CHARS) == " a    b "

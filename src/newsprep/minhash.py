@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-from newsprep.textnorm import FEW_NON_ASCII, few_non_ascii, register_run_handler
+from newsprep.textnorm import FEW_NON_ASCII, blank_marks, few_non_ascii, register_run_handler
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY = np.uint64(1 << 32)  # an empty slot (above every 32-bit value)
@@ -141,18 +141,8 @@ register_run_handler("newsprep.minhash", str.lower, lambda ch: ch not in _PUNCT_
 
 
 # The non-ASCII punctuation of _PUNCT_CHARS (curly quotes, dashes, the ellipsis): most of the
-# non-ASCII characters of news text. See `_blank_punct`.
+# non-ASCII characters of news text, made spaces before anything else (`_token_bytes`)
 _WIDE_PUNCT_CHARS = tuple(c for c in _PUNCT_CHARS if not c.isascii())
-
-
-def _blank_punct(text: str) -> str:
-    """`text` with its non-ASCII punctuation made spaces (one C scan a character): the same
-    tokens, and most lines of news ASCII, the rest with far fewer non-ASCII characters (the
-    byte length of a text changes; only its tokens count). Not for a text holding Σ, which
-    lower-cases by its neighbours, punctuation included ("Z’Σ": "z’ς", "Z Σ": "z σ")."""
-    for char in _WIDE_PUNCT_CHARS:
-        text = text.replace(char, " ")
-    return text
 
 
 def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
@@ -161,7 +151,11 @@ def _token_bytes(texts: list[str]) -> tuple[bytes | bytearray, np.ndarray]:
     with few non-ASCII characters) are encoded as they are and their non-ASCII characters
     lower-cased in the bytes (`_lower_utf8`) when each lower-cases to as many UTF-8 bytes; all
     else by `_token_bytes_by_text`."""
-    texts = [t if t.isascii() or "\u03a3" in t else _blank_punct(t) for t in texts]
+    # Non-ASCII punctuation blanked: the same tokens, and most lines of news ASCII (a text's
+    # byte length changes; only its tokens count). Not in a text holding Σ, which lower-cases by
+    # its neighbours, punctuation included ("Z’Σ": "z’ς", "Z Σ": "z σ").
+    texts = [t if t.isascii() or "\u03a3" in t else blank_marks(t, _WIDE_PUNCT_CHARS)
+             for t in texts]
     parts, wide = [], False
     for t in texts:
         if t.isascii():

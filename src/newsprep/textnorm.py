@@ -31,12 +31,6 @@ _NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
 # are mapped by a codec error handler; above, one regex pass over the text costs less.
 FEW_NON_ASCII = 256
 _FOLDS = {None: None, "casefold": str.casefold, "lower": str.lower}
-# Typographic punctuation: most of the non-ASCII characters of news text (curly quotes and
-# apostrophes, dashes, the no-break space), none a word character, each its own NFKC form and
-# case fold (but the no-break space, whose NFKC form is a space). See `blank_marks`.
-_TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\xa0")
-
-
 # Compatibility characters common in news text, each with its full compatibility decomposition
 # (ASCII): the horizontal ellipsis and the no-break space. See `nfkc`.
 _COMPAT = (("\u2026", "..."), ("\xa0", " "))
@@ -56,11 +50,18 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def blank_marks(text: str) -> str:
-    """`text` with its typographic marks (curly quotes, dashes, the no-break space) made spaces,
-    one C scan a mark: its words, its key and its letters and digits are those of `text`, and a
-    line of news whose only non-ASCII characters are such marks (most) becomes ASCII."""
-    for mark in _TYPOGRAPHIC:
+# Typographic punctuation: most of the non-ASCII characters of news text (curly quotes and
+# apostrophes, dashes, the no-break space), none a word character, each its own NFKC form and
+# case fold (but the no-break space, whose NFKC form is a space). See `blank_marks`.
+_TYPOGRAPHIC = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\xa0")
+
+
+def blank_marks(text: str, marks: tuple[str, ...] = _TYPOGRAPHIC) -> str:
+    """`text` with its typographic marks (curly quotes, dashes, the no-break space; or `marks`)
+    made spaces, one C scan a mark: its words, its key and its letters and digits are those of
+    `text`, and a line of news whose only non-ASCII characters are such marks (most) becomes
+    ASCII."""
+    for mark in marks:
         text = text.replace(mark, " ")
     return text
 
