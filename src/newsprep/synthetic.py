@@ -127,13 +127,18 @@ class Generator:
 
 def write_txt(folder: Path, n: int, seed: int = 0, typographic: float = 0.0) -> int:
     """`n` articles as `.txt` files under `folder` (1,000 per subfolder); returns the bytes."""
-    folder = Path(folder)
+    pages = (art.page() for art in Generator(seed, typographic=typographic).articles(n))
+    return _write_pages(Path(folder), pages)
+
+
+def _write_pages(folder: Path, pages) -> int:
+    """`pages` as `.txt` files under `folder` (1,000 per subfolder); returns the bytes."""
     total = 0
-    for i, art in enumerate(Generator(seed, typographic=typographic).articles(n)):
+    for i, page in enumerate(pages):
         sub = folder / f"{i // _PER_FOLDER:05d}"
         if i % _PER_FOLDER == 0:
             sub.mkdir(parents=True, exist_ok=True)
-        data = art.page().encode("utf-8")
+        data = page.encode("utf-8")
         (sub / f"{i:08d}.txt").write_bytes(data)
         total += len(data)
     return total
@@ -184,16 +189,7 @@ def _pseudo_word(word: str, variant: int) -> str:
 
 def write_remixed_txt(folder: Path, n: int, sources: list[str], seed: int = 0) -> int:
     """`remixed` pages as `.txt` files under `folder` (1,000 per subfolder); returns the bytes."""
-    folder = Path(folder)
-    total = 0
-    for i, page in enumerate(remixed(sources, n, seed)):
-        sub = folder / f"{i // _PER_FOLDER:05d}"
-        if i % _PER_FOLDER == 0:
-            sub.mkdir(parents=True, exist_ok=True)
-        data = page.encode("utf-8")
-        (sub / f"{i:08d}.txt").write_bytes(data)
-        total += len(data)
-    return total
+    return _write_pages(Path(folder), remixed(sources, n, seed))
 
 
 def write_jsonl(path: Path, n: int, seed: int = 0, id_prefix: str = "a",
