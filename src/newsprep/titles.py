@@ -81,9 +81,12 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
     """Whether `line` cannot repeat the title, known without its key: no title form can be in
     its key (a form's longest word is not in the line folded as the key folds it: the key's
     words are that text's runs of word characters), and its ASCII letters and digits alone
-    (fewer characters than its key has, if any) are too many for the length rule. Off ASCII,
-    only where every separator is spaced: NFKC never joins characters across a space, so the
-    forms of the pieces of the line are pieces of its key (see `repeats_title`)."""
+    (fewer characters than its key has, if any) are too many for the length rule. Typographic
+    marks (`textnorm.blank_marks`) are blanked first: they split words as a space does, so the
+    key of the line and of each of its pieces stay what they were, and a line with no other
+    non-ASCII character is asked as ASCII. Off ASCII, only where every separator is spaced:
+    NFKC never joins characters across a space, so the forms of the pieces of the line are
+    pieces of its key (see `repeats_title`)."""
     tkey, tforms = forms
     if not 0 < s.min_similarity <= 1 or not tkey:
         return False
