@@ -195,3 +195,11 @@ def test_shared_characters_examples():
     assert titles._shared_chars("aab", "abb") == 2
     assert titles._shared_chars("aaa", "a") == 1
     assert titles._shared_chars("é a", "a é") == 3  # off ASCII: counted as characters
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.integers(1, 5000), st.floats(0.01, 1.0), st.integers(0, 20000))
+def test_fewest_too_many_is_where_the_length_rule_starts(k, sim, n):
+    fewest = titles._fewest_too_many(k, sim)
+    assert titles._too_many(fewest, k, sim) and not titles._too_many(fewest - 1, k, sim)
+    assert titles._too_many(n, k, sim) == (n >= fewest)

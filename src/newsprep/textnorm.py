@@ -23,6 +23,9 @@ ASCII_KEY = _ascii_table(str.isalnum)  # `[^\W_]` on ASCII: title_key's words
 ASCII_WORDS = _ascii_table(lambda ch: ch.isalnum() or ch == "_")  # `\w` on ASCII: vocabulary's
 # The same on UTF-8 bytes whose non-ASCII characters are all word characters: those bytes kept.
 UTF8_KEY = ASCII_KEY[:128] + bytes(range(128, 256))
+# the bytes `title_key` drops of ASCII text (all but letters and digits): deleted, what is left
+# counts the key's letters and digits, a lower bound of its length
+NOT_KEY_BYTES = bytes(c for c in range(256) if not (c < 128 and chr(c).isalnum()))
 UTF8_WORDS = ASCII_WORDS[:128] + bytes(range(128, 256))
 # A non-ASCII character that is not a word character (a curly quote, a dash, a no-break space):
 # made a space, the rest of the text can be cut into words by a byte table as ASCII is.

@@ -11,7 +11,7 @@ import numpy as np
 
 from newsprep.config import Config
 from newsprep.probes import Stats, head_recurs
-from newsprep.textnorm import blank_marks, nfkc, title_key
+from newsprep.textnorm import NOT_KEY_BYTES, blank_marks, nfkc, title_key
 
 
 @lru_cache(maxsize=1 << 12)  # pure; the title's variants are asked for every line compared
@@ -67,8 +67,6 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     return repeats_title(line, title_forms(title, s.separators), s)
 
 
-# the bytes `title_key` keeps of ASCII text (letters and digits): the rest is deleted to count them
-_NOT_KEPT = bytes(c for c in range(256) if not (c < 128 and chr(c).isalnum()))
 
 
 @lru_cache(maxsize=1 << 12)
@@ -102,7 +100,7 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
         return False
     if any(w in low for w in _longest_words(tforms)):
         return False
-    return _too_many(len(data.translate(None, _NOT_KEPT)), len(tkey), s.min_similarity)
+    return _too_many(len(data.translate(None, NOT_KEY_BYTES)), len(tkey), s.min_similarity)
 
 
 def _too_many(n: int, k: int, sim: float) -> bool:
@@ -111,8 +109,18 @@ def _too_many(n: int, k: int, sim: float) -> bool:
     return 2 * k < sim * (n + k)
 
 
+@lru_cache(maxsize=1 << 10)
+def _fewest_too_many(k: int, sim: float) -> int:
+    """The least `n` for which `_too_many(n, k, sim)` holds (0 < sim <= 1): it holds for every
+    larger `n` too, as a float product of a larger integer never rounds lower."""
+    n = max(k, int(2 * k / sim) - k - 2)  # at most the answer: the real bound is above it
+    while not _too_many(n, k, sim):
+        n += 1
+    return n
+
+
 # the same, less the line break: deleted, it leaves each line's letters and digits apart
-_NOT_KEPT_NOR_BREAK = _NOT_KEPT.replace(b"\n", b"")
+_NOT_KEPT_NOR_BREAK = NOT_KEY_BYTES.replace(b"\n", b"")
 
 
 def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
@@ -131,11 +139,11 @@ def _body_lines(window: list[str], forms: tuple[str, tuple[str, ...]],
         joined = blank_marks(joined)  # the same keys, words and letters (see `_too_long`)
         if not joined.isascii():
             return [False] * len(window)
-    low = joined.lower()
-    holding = _lines_holding(low, _longest_words(tforms))
     kept = joined.encode("ascii").translate(None, _NOT_KEPT_NOR_BREAK).split(b"\n")
-    return [i not in holding and _too_many(len(n), len(tkey), s.min_similarity)
-            for i, n in enumerate(kept)]
+    out = list(map(_fewest_too_many(len(tkey), s.min_similarity).__le__, map(len, kept)))
+    for i in _lines_holding(joined.lower(), _longest_words(tforms)):
+        out[i] = False
+    return out
 
 
 def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
@@ -216,7 +224,7 @@ def split_top(title: str, lines: list[str], stats: Stats | None, cfg: Config) ->
                    for line, out in zip(window, ruled_out, strict=True)]
     else:
         repeats = [False] * len(window)
-    last_repeat = max((i for i, r in enumerate(repeats) if r), default=-1)
+    last_repeat = len(repeats) - 1 - repeats[::-1].index(True) if True in repeats else -1
     # Lines between the title and its last repeat are furniture; below it, only marked furniture.
     out: list[str] = []
     for i, line in enumerate(window):
