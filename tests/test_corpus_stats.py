@@ -207,3 +207,19 @@ def test_an_error_freezing_the_head_pairs_is_raised(monkeypatch):
     monkeypatch.setattr(PairCounter, "freeze", fail_for_head)
     with pytest.raises(MemoryError, match="no room"):
         stats.freeze()
+
+
+def test_lines_longer_than_every_title_key_are_no_title():
+    word = "Antidisestablishmentarianism"  # the longest title key: one word, no space
+    stats = gather([parse_page(f"{t}\n\nSome text.") for t in
+                    ("Short title", word, "A café reopens")]).freeze()
+    assert stats.longest_title == len(word)
+    # as many letters and digits as the longest key, longer as written: asked, and found
+    assert stats.title_count(f" -- {word.upper()}!!") == 1
+    assert stats.title_count(word + "s") == 0
+    assert stats.title_count("x" * 200) == 0
+    assert stats.title_count("A CAFÉ — reopens, " + " " * 40) == 1  # off ASCII: by its key
+    merged = CorpusStats()
+    merged.merge(stats)
+    assert merged.longest_title == stats.longest_title
+    assert pickle.loads(pickle.dumps(stats)).longest_title == stats.longest_title

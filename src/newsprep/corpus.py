@@ -28,6 +28,7 @@ from newsprep.parse import Page
 from newsprep.textnorm import (
     ASCII_KEY,
     ASCII_WORDS,
+    NOT_KEY_BYTES,
     UTF8_KEY,
     UTF8_WORDS,
     line_hash,
@@ -38,7 +39,7 @@ from newsprep.textnorm import (
 )
 from newsprep.wordhash import span_hashes, token_spans, word_hash
 
-STATS_FORMAT = 4  # bump when the fields change (cached pass-1 statistics must not be reused)
+STATS_FORMAT = 5  # bump when the fields change (cached pass-1 statistics must not be reused)
 DF_CHARS = 4000  # words of an article's first this many characters count for the IDF
 DF_MAX_WORDS = 2_000_000  # above this many distinct words, words seen once are dropped
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
@@ -89,8 +90,13 @@ def collapse_spaces(buf: bytes) -> bytes:
 def line_hashes(buf: bytes) -> np.ndarray:
     """The xxh3-64 hash of every line of `buf` (`edge_bytes` of some texts, joined by line
     breaks), its spaces collapsed: `hash64(title_key(t))` of every text."""
+    return keyed_lines(buf)[1]
+
+
+def keyed_lines(buf: bytes) -> tuple[list[bytes], np.ndarray]:
+    """The keys of the lines of `buf` (as `line_hashes` reads it) and their hashes."""
     lines = _collapsed_lines(buf)
-    return np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
+    return lines, np.fromiter(map(xxhash.xxh3_64_intdigest, lines), np.uint64, len(lines))
 
 
 def key_hashes(texts: list[str]) -> list[int]:
@@ -150,11 +156,13 @@ class _Batch:
 
 
 class CorpusStats:
-    __slots__ = ("_batch", "_idf", "articles", "doc_freq", "head_pairs", "tail_pairs", "titles")
+    __slots__ = ("_batch", "_idf", "articles", "doc_freq", "head_pairs", "longest_title",
+                 "tail_pairs", "titles")
 
     def __init__(self):
         self.articles = 0
         self.titles = HashCounter()  # hash(title key) -> articles
+        self.longest_title = 0  # the UTF-8 bytes of the longest title key (see `title_count`)
         # (hash(line key), hash(title key)) pairs seen at the top / end of an article; the
         # number of distinct titles a line recurs under marks site furniture, not a syndicated
         # copy. Compact numpy counters (newsprep.hashcount): a million articles fit in memory.
@@ -168,10 +176,12 @@ class CorpusStats:
 
     def __getstate__(self) -> tuple:
         self._flush()
-        return (self.articles, self.titles, self.head_pairs, self.tail_pairs, self.doc_freq)
+        return (self.articles, self.titles, self.longest_title, self.head_pairs, self.tail_pairs,
+                self.doc_freq)
 
     def __setstate__(self, state: tuple) -> None:
-        self.articles, self.titles, self.head_pairs, self.tail_pairs, self.doc_freq = state
+        (self.articles, self.titles, self.longest_title, self.head_pairs, self.tail_pairs,
+         self.doc_freq) = state
         self._batch = _Batch()
         self._idf = {}
 
@@ -197,10 +207,11 @@ class CorpusStats:
         if not batch.keys:
             return
         self._batch = _Batch()
-        keys = line_hashes(b"\n".join(batch.keys))
+        lines, keys = keyed_lines(b"\n".join(batch.keys))
         head, tail, count = (np.array(x, dtype=np.int64) for x in
                              (batch.head, batch.tail, batch.lines))
         first = np.cumsum(count) - count  # each article's title
+        self.longest_title = max(self.longest_title, *(len(lines[i]) for i in first.tolist()))
         titles = keys[first]
         self.titles.add_array(titles)
         self.head_pairs.add_array(keys[_spans(first + 1, head)], np.repeat(titles, head))
@@ -213,6 +224,7 @@ class CorpusStats:
         other._flush()
         self.articles += other.articles
         self.titles.merge(other.titles)
+        self.longest_title = max(self.longest_title, other.longest_title)
         self.doc_freq.merge(other.doc_freq)
         if self.doc_freq.upper_bound() > DF_MAX_WORDS and len(self.doc_freq) > DF_MAX_WORDS:
             self._prune_words()
@@ -239,8 +251,14 @@ class CorpusStats:
         return self
 
     def title_count(self, text: str) -> int:
+        """How many articles have the key of `text` as their title's. A long ASCII line (a
+        paragraph) is known to be none's without its key: its letters and digits alone, all
+        in its key, are more bytes than the longest title key has."""
         if self._batch.keys:
             self._flush()
+        if (len(text) > self.longest_title and text.isascii()
+                and len(text.encode("ascii").translate(None, NOT_KEY_BYTES)) > self.longest_title):
+            return 0
         return self.titles.count(line_hash(text))
 
     def idf(self, word: str) -> float:

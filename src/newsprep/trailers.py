@@ -114,11 +114,12 @@ def link_prefix_pattern(cfg: Config) -> re.Pattern | None:
 
 
 def is_other_title(text: str, title: str, stats: Stats | None) -> bool:
-    """The line is the title of another article of the corpus (not this article's own). Keys
-    are compared by the hash the corpus counts them under (`textnorm.line_hash`, which the
-    lookup needs anyway): a long line's key is never made as a string."""
-    return (stats is not None and line_hash(text) != line_hash(title)
-            and title_seen(stats, text))
+    """The line is the title of another article of the corpus (not this article's own). The
+    corpus is asked first: it knows a paragraph is no title without its key. Keys are then
+    compared by the hash the corpus counts them under (`textnorm.line_hash`, which the lookup
+    made): a long line's key is never made as a string."""
+    return (stats is not None and title_seen(stats, text)
+            and line_hash(text) != line_hash(title))
 
 
 @dataclass(slots=True)
