@@ -1,5 +1,6 @@
-"""`line_form` asks each pattern only where the characters it needs are there, and `n_words`
-counts ASCII words by a byte table: both must answer exactly as the plain definitions."""
+"""`line_form` asks each pattern only where the characters it needs are there, `n_words`
+counts ASCII words by a byte table and `strip_bullet` looks no further than a line's first
+letter: each must answer exactly as the plain definitions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsprep import lineform as LF
-from newsprep.lineform import FRAGMENT, HEADLINE, SENTENCE, line_form, n_words
+from newsprep.lineform import FRAGMENT, HEADLINE, SENTENCE, line_form, n_words, strip_bullet
 
 
 def reference_n_words(text: str) -> int:
@@ -52,6 +53,21 @@ LINES = st.lists(PIECES, min_size=0, max_size=30).map("".join) | st.lists(
 def test_line_form_same_answer_as_the_definition(line):
     for words in ((3, 20), (1, 4), (2, 8)):
         assert line_form(line, words) == reference_form(line, words)
+
+
+MARKERS = st.sampled_from(["• ", "·", "* ", ">> ", "» ", "▪ ", "► ", "- ", "– ", "—", "1. ",
+                           "12) ", "١. ", "  ", "\t", "ª ", "Ⅻ. ", "x "])
+
+
+def reference_strip(line: str, in_list: bool) -> str:
+    m = LF._BULLET.match(line) or (LF._DASH_OR_NUMBER.match(line) if in_list else None)
+    return line[m.end():] if m else line
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(MARKERS, max_size=3).map("".join), LINES | st.text(max_size=20), st.booleans())
+def test_strip_bullet_same_answer_as_the_patterns(marker, line, in_list):
+    assert strip_bullet(marker + line, in_list) == reference_strip(marker + line, in_list)
 
 
 @settings(max_examples=1500, deadline=None)

@@ -34,6 +34,8 @@ _DASH_OR_NUMBER = re.compile(r"^\s*(?:[–—-]+|\d{1,2}[.)])\s+(?=\S)")
 def strip_bullet(line: str, in_list: bool = True) -> str:
     """The line without a leading list marker ("• Oil prices fall" -> "Oil prices fall"); a
     dash or a number counts as one only `in_list` (several marked lines together)."""
+    if line[:1].isalpha():  # no marker starts with a letter (most lines do)
+        return line
     m = _BULLET.match(line) or (_DASH_OR_NUMBER.match(line) if in_list else None)
     return line[m.end():] if m else line
 
@@ -74,7 +76,7 @@ def line_form(line: str, headline_words: tuple[int, int] = (3, 20)) -> str:
     tail = text[-8:]  # the end marks are in the last few characters: no scan of a long line
     # (each pattern below is only asked where the characters it needs are there)
     ends_stop = bool(_STOPS.intersection(tail)) and bool(_FINAL_STOP.search(tail))
-    n = len(text.split())
+    n = len(text.split(None, 8))  # the words, counted up to 9: only compared with 6 and 8
     if (ends_stop and n >= 6) or text[0].islower():
         return SENTENCE
     inner = None  # whether a sentence ends inside: asked when it decides

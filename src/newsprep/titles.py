@@ -206,7 +206,8 @@ def is_furniture(line: str, stats: Stats | None, cfg: Config) -> bool:
 def _furniture(line: str, stats: Stats | None, cfg: Config, s: TopSettings) -> bool:
     if cfg.header_patterns.search(line.strip()):
         return True
-    if stats is None or len(line.split()) > s.max_recurring_words:
+    # (more words than the most: split no further than one word more)
+    if stats is None or len(line.split(None, s.max_recurring_words)) > s.max_recurring_words:
         return False
     return head_recurs(stats, line, s.min_recurrence)
 

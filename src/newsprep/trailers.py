@@ -186,7 +186,7 @@ def is_trailer(i: int, w: _Walk) -> bool:
     through (for the weighed evidence, one dash-led line alone is a note, "- The match will be
     shown on BBC One", not a list item)."""
     text = w.texts[i]
-    if _RULE.match(text):
+    if not text[:1].isalpha() and _RULE.match(text):  # a rule starts with none of its letters
         return w.below_is_trailer  # a rule ("___", "* * *") above a trailer block joins it
     marked = strip_bullet(text)
     if decisive_reason(marked, w) is not None:
