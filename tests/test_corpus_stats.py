@@ -16,7 +16,14 @@ from newsprep import corpus, textnorm
 from newsprep.corpus import CorpusStats, collapse_spaces, edge_bytes, gather, key_hashes
 from newsprep.hashcount import PairCounter
 from newsprep.parse import Line, Page, parse_page
-from newsprep.textnorm import hash64, line_key, title_key, vocabulary, word_forms
+from newsprep.textnorm import (
+    content_words,
+    hash64,
+    line_key,
+    title_key,
+    vocabulary,
+    word_forms,
+)
 from newsprep.wordhash import span_hashes, token_spans, word_hash
 
 # letters, digits, punctuation, "_", whitespace of every kind, accents, ligatures, other scripts
@@ -27,6 +34,11 @@ ASCII_LINE = st.text(st.sampled_from(list("ab Z9_,. \t-")), min_size=1, max_size
     str.strip)
 PAGE = st.builds(lambda title, lines: Page(title, tuple(Line(x, False) for x in lines)),
                  st.one_of(LINE, ASCII_LINE), st.lists(st.one_of(LINE, ASCII_LINE), max_size=20))
+
+
+def counted(words) -> list[str]:
+    """The words the document frequencies count (MIN_WORD_BYTES bytes or more)."""
+    return [w for w in words if len(w.encode("utf-8", "surrogatepass")) >= corpus.MIN_WORD_BYTES]
 
 
 def _group(h: int) -> int:
@@ -48,7 +60,8 @@ class Reference:
                 head[hash64(line_key(texts[i])) >> 20].add(group)
             for i in range(max(0, len(texts) - edge), len(texts)):
                 tail[hash64(line_key(texts[i])) >> 20].add(group)
-            self.doc_freq.update(vocabulary("\n".join([p.title, *texts])[: corpus.DF_CHARS]))
+            text = "\n".join([p.title, *texts])[: corpus.DF_CHARS]
+            self.doc_freq.update(counted(vocabulary(text)))
         self.head, self.tail = head, tail
 
     def idf(self, word: str) -> float:
@@ -109,7 +122,7 @@ def test_pruning_forgets_words_of_one_article_as_a_counter_would(monkeypatch):
         for text in chunk:
             part.add(Page("T " + text, (Line(text, False),)))
         stats.merge(part)
-        ref.update(w for text in chunk for w in vocabulary("t " + text))
+        ref.update(w for text in chunk for w in counted(vocabulary("t " + text)))
         if len(ref) > 12:
             ref = Counter({w: c for w, c in ref.items() if c > 1})
     stats.freeze()
@@ -151,7 +164,7 @@ def test_long_words_hash_the_same_vectorised_or_not():
 @given(st.lists(st.text(ALPHABET, max_size=60), min_size=1, max_size=10))
 def test_word_counts_are_the_document_frequencies(texts):
     keys, counts = corpus._word_counts([corpus.word_bytes(t) for t in texts])
-    want = Counter(corpus.word_key(w) for t in texts for w in vocabulary(t))
+    want = Counter(corpus.word_key(w) for t in texts for w in counted(vocabulary(t)))
     assert dict(zip(keys.tolist(), counts.tolist(), strict=True)) == want
 
 
@@ -223,3 +236,18 @@ def test_lines_longer_than_every_title_key_are_no_title():
     merged.merge(stats)
     assert merged.longest_title == stats.longest_title
     assert pickle.loads(pickle.dumps(stats)).longest_title == stats.longest_title
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, max_size=60) | st.text(max_size=30))
+def test_no_word_the_topic_signal_weighs_is_too_short_to_be_counted(text):
+    """Words of fewer than MIN_WORD_BYTES bytes are not counted, which is exact only while
+    `idf` is never asked of one: the content words and their forms are all long enough."""
+    for word in content_words(text):
+        assert all(len(f.encode("utf-8", "surrogatepass")) >= corpus.MIN_WORD_BYTES
+                   for f in word_forms(word)), word
+
+
+def test_short_words_are_not_counted():
+    stats = gather([parse_page(f"Title {i}\n\nOf a cat and an owl.") for i in range(3)])
+    assert stats.idf("cat") < stats.idf("of") == stats.unique_idf()

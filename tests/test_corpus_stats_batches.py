@@ -43,9 +43,12 @@ def _old_line_hashes(buf: bytes) -> np.ndarray:
 
 
 def _old_word_counts(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """_word_counts as it was (pd.unique of the pairs, pd.factorize of their words)."""
+    """_word_counts as it was (pd.unique of the pairs, pd.factorize of their words), counting
+    the words of MIN_WORD_BYTES bytes or more as it now does."""
     buf = b" ".join(texts)
     starts, ends = token_spans(buf)
+    long = ends - starts >= corpus.MIN_WORD_BYTES
+    starts, ends = starts[long], ends[long]
     if not len(starts):
         return np.zeros(0, np.uint64), np.zeros(0, np.uint32)
     doc_starts = np.cumsum([0, *(len(t) + 1 for t in texts[:-1])])

@@ -42,6 +42,10 @@ from newsprep.wordhash import span_hashes, token_spans, word_hash
 STATS_FORMAT = 5  # bump when the fields change (cached pass-1 statistics must not be reused)
 DF_CHARS = 4000  # words of an article's first this many characters count for the IDF
 DF_MAX_WORDS = 2_000_000  # above this many distinct words, words seen once are dropped
+# Words of fewer bytes are not counted: `idf` is asked of content words (three letters or more,
+# `textnorm.content_words`) and of their forms, never shorter (`textnorm.word_forms`); a fifth
+# of news text's words are shorter ("a", "of", "to"), and pass 1 sorts every word it counts.
+MIN_WORD_BYTES = 3
 EDGE_LINES = 8  # how many lines at each end of an article are counted for recurrence
 _DOC_BITS = 8  # a word key keeps 64 - _DOC_BITS bits; the article's index in its batch the rest
 # articles counted at once (at most 1 << _DOC_BITS): small enough that a batch's temporary arrays
@@ -126,6 +130,8 @@ def _word_counts(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(word keys, number of texts using each) of at most _BATCH texts of `word_bytes`."""
     buf = b" ".join(texts)
     starts, ends = token_spans(buf)
+    long = ends - starts >= MIN_WORD_BYTES
+    starts, ends = starts[long], ends[long]
     if not len(starts):
         return np.zeros(0, np.uint64), np.zeros(0, np.uint32)
     doc_starts = np.cumsum([0, *(len(t) + 1 for t in texts[:-1])])
@@ -263,7 +269,8 @@ class CorpusStats:
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word, its likely inflections included (the most
-        frequent form counts; an unknown word counts as a word of one article):
+        frequent form counts; an unknown word counts as a word of one article, and so does
+        a word of fewer than MIN_WORD_BYTES bytes, never counted):
         log((articles + 1) / (df + 1)) + 0.1. A word most articles use weighs almost nothing;
         in a corpus of one article every word weighs the same."""
         value = self._idf.get(word)
