@@ -33,6 +33,6 @@ def segment(page: Page, stats: Stats | None, cfg: Config) -> Segments:
     return Segments(
         header_lines=[t for t, label in zip(lines, top, strict=False) if label == "header"],
         title_repeats=[t for t, label in zip(lines, top, strict=False) if label == "repeat"],
-        body=[t.strip() for t in body],
+        body=list(map(str.strip, body)),
         trailer_lines=rest[len(body):],
     )
