@@ -67,8 +67,6 @@ def is_repeat(line: str, title: str, cfg: Config) -> bool:
     return repeats_title(line, title_forms(title, s.separators), s)
 
 
-
-
 @lru_cache(maxsize=1 << 12)
 def _longest_words(forms: tuple[str, ...]) -> tuple[str, ...]:
     """The longest word of each form: a form within a line's key has it within the line."""
@@ -100,7 +98,7 @@ def _too_long(line: str, forms: tuple[str, tuple[str, ...]], s: TopSettings) -> 
         return False
     if any(w in low for w in _longest_words(tforms)):
         return False
-    return _too_many(len(data.translate(None, NOT_KEY_BYTES)), len(tkey), s.min_similarity)
+    return len(data.translate(None, NOT_KEY_BYTES)) >= _fewest_too_many(len(tkey), s.min_similarity)
 
 
 def _too_many(n: int, k: int, sim: float) -> bool:
